@@ -1,0 +1,117 @@
+"""Reading checklist files from disk: the bundled set and files named on the command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from app.core.checklist import Checklist, Guide
+from app.core.checklist_reader import is_guides_file, policy_file_named, read_checklist, read_guides
+from app.core.problems import Problem
+from app.resources import checklists_dir
+
+GUIDES_FILE = "platform-guides.toml"
+MAX_BYTES = 1_000_000  # a checklist is a few tens of KB; refuse anything absurd before parsing
+
+
+@dataclass
+class ValidationReport:
+    files: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def read_text(path: Path, label: str) -> tuple[str | None, list[Problem]]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return None, [Problem(label, f"the file is too large ({size:,} bytes; the limit is {MAX_BYTES:,})")]
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, [Problem(label, "no such file")]
+    except IsADirectoryError:
+        return None, [Problem(label, "is a folder, not a file")]
+    except OSError as exc:
+        return None, [Problem(label, f"cannot be read: {exc.strerror or exc}")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(label, "is not UTF-8 text (save it as UTF-8)", line=line)]
+    return text, []
+
+
+def shared_guides_for(path: Path, today: date) -> tuple[tuple[Guide, ...], list[Problem]]:
+    """The platform guides beside a checklist, or the bundled ones when there are none."""
+    beside = path.parent / GUIDES_FILE
+    source = beside if beside.is_file() else checklists_dir() / GUIDES_FILE
+    text, problems = read_text(source, str(source))
+    if text is None:
+        return (), problems
+    return read_guides(text, str(source), today)
+
+
+def validate_files(paths: list[Path], policies_dir: Path | None, today: date) -> ValidationReport:
+    report = ValidationReport()
+    guides_cache: dict[Path, tuple[tuple[Guide, ...], list[Problem]]] = {}
+    for path in paths:
+        label = str(path)
+        report.files.append(label)
+        text, problems = read_text(path, label)
+        if text is None:
+            report.problems.extend(problems)
+            continue
+        if is_guides_file(text):
+            report.problems.extend(read_guides(text, label, today)[1])
+            continue
+        folder = path.parent.resolve()
+        if folder not in guides_cache:
+            guides_cache[folder] = shared_guides_for(path, today)
+        guides, guide_problems = guides_cache[folder]
+        report.problems.extend(p for p in guide_problems if p not in report.problems)
+        policy_text = None
+        if policies_dir is not None:
+            policy_text, policy_problems = _policy_text(text, label, policies_dir)
+            report.problems.extend(policy_problems)
+        report.problems.extend(read_checklist(text, label, today, guides, policy_text=policy_text)[1])
+    return report
+
+
+def _policy_text(text: str, label: str, policies_dir: Path) -> tuple[str | None, list[Problem]]:
+    name = policy_file_named(text)
+    if name is None:
+        return None, []  # the checklist's own problems already say the policy is missing
+    policy_path = policies_dir / name
+    policy_text, problems = read_text(policy_path, str(policy_path))
+    return policy_text, [
+        Problem(label, f"the policy file it names cannot be read ({policy_path}: {p.message})",
+                where="[policy]", field="file")
+        for p in problems
+    ]
+
+
+def load_bundled(today: date | None = None) -> tuple[list[Checklist], list[Problem]]:
+    """Every checklist the app ships, and the problems of any that could not be read."""
+    today = today or date.today()
+    folder = checklists_dir()
+    guides_text, problems = read_text(folder / GUIDES_FILE, GUIDES_FILE)
+    guides: tuple[Guide, ...] = ()
+    if guides_text is not None:
+        guides, guide_problems = read_guides(guides_text, GUIDES_FILE, today)
+        problems += guide_problems
+    checklists = []
+    for path in sorted(folder.glob("*.toml")):
+        if path.name == GUIDES_FILE:
+            continue
+        text, read_problems = read_text(path, path.name)
+        problems += read_problems
+        if text is not None:
+            checklist, found = read_checklist(text, path.name, today, guides)
+            problems += found
+            if checklist is not None:
+                checklists.append(checklist)
+    return checklists, problems

@@ -1,0 +1,60 @@
+"""The `self-audit` command: the app with no arguments, tools with them.
+
+Imports stay inside the handlers: starting the window must not pay for the tools.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from app import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="self-audit",
+        description="Check your own social media against your school's policy; HR collects the confirmations.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    checklists = commands.add_parser("checklists", help="work with checklist files")
+    checklist_commands = checklists.add_subparsers(dest="checklists_command", metavar="ACTION", required=True)
+    validate = checklist_commands.add_parser(
+        "validate", help="report every problem in checklist files (exit 0 only when all are clean)"
+    )
+    validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    validate.add_argument("--policies", type=Path, metavar="DIR",
+                          help="check each quote appears verbatim in the policy file the checklist names")
+    validate.set_defaults(handler=_validate)
+    return parser
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from app.checklist_files import validate_files
+
+    if args.policies is not None and not args.policies.is_dir():
+        print(f"self-audit: --policies {args.policies}: no such folder", file=sys.stderr)
+        return 2
+    report = validate_files(args.files, args.policies, date.today())
+    for problem in report.problems:
+        print(problem)
+    bad = len({p.file for p in report.problems})
+    if report.ok:
+        print(f"{len(report.files)} file(s) checked: no problems.")
+        return 0
+    print(f"{len(report.problems)} problem(s) in {bad} file(s); {len(report.files)} file(s) checked.", file=sys.stderr)
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        from app.ui.launch import run_app
+
+        return run_app()
+    return handler(args)

@@ -1,0 +1,1 @@
+"""The Qt-free, I/O-free core: checklists, audits and their rules."""

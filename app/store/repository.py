@@ -1,0 +1,308 @@
+"""The audit repository: every cycle's audits in one SQLite file, each change its own transaction."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from app.core.audit import Answer, Audit, AuditType, Person, Status
+from app.core.checklist import Profile
+from app.store.errors import (
+    StoreError,
+    StoreNewerVersionError,
+    StoreReadOnlyError,
+    kept_aside_message,
+    translate,
+)
+from app.store.migrations import SCHEMA_VERSION, migrate
+from app.store.paths import ensure_private_dir, make_private
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 2.0
+
+
+@dataclass(frozen=True)
+class AuditSummary:
+    id: int
+    cycle: str
+    audit_type: AuditType
+    school: str
+    checklist_id: str
+    checklist_version: str
+    started_at: datetime
+    completed_at: datetime | None
+
+
+class AuditRepository:
+    """Open with `AuditRepository.open(path)`; it says what it had to do in `notices`."""
+
+    def __init__(self, db: Database, path: Path, read_only: bool, notices: list[str]):
+        self._db = db
+        self.path = path
+        self.read_only = read_only
+        self.notices = notices
+
+    # -- opening -----------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path) -> AuditRepository:
+        ensure_private_dir(path.parent)
+        notices: list[str] = []
+        reason = _unreadable_reason(path)
+        if reason:
+            kept = _keep_aside(path)
+            notices.append(kept_aside_message(path, kept, reason))
+        try:
+            return cls._connect(path, notices)
+        except sqlite3.DatabaseError as exc:
+            if not _is_corruption(exc):
+                raise translate(exc) from exc
+        kept = _keep_aside(path)
+        notices.append(kept_aside_message(path, kept, "it is damaged"))
+        try:
+            return cls._connect(path, notices)
+        except sqlite3.Error as exc:
+            raise translate(exc) from exc
+
+    @classmethod
+    def _connect(cls, path: Path, notices: list[str]) -> AuditRepository:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                conn.close()
+                return cls._open_read_only(path, version, notices)
+            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("database disk image is malformed (quick_check)")
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")  # laptops lose power: a saved answer must survive it
+            conn.execute("PRAGMA foreign_keys=ON")
+            db = Database(conn)
+            migrate(db)
+        except BaseException:
+            conn.close()
+            raise
+        for suffix in ("", "-wal", "-shm"):
+            make_private(Path(f"{path}{suffix}"))
+        return cls(db, path, read_only=False, notices=notices)
+
+    @classmethod
+    def _open_read_only(cls, path: Path, version: int, notices: list[str]) -> AuditRepository:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        notices.append(str(StoreNewerVersionError(version, SCHEMA_VERSION)))
+        repo = cls(Database(conn), path, read_only=True, notices=notices)
+        repo._newer = version
+        return repo
+
+    def close(self) -> None:
+        self._db.conn.close()
+
+    # -- writing: each method is one statement or one transaction ----------------------
+
+    def create_audit(self, audit: Audit) -> Audit:
+        self._check_writable()
+        row = _audit_row(audit)
+        with self._transaction():
+            cursor = self._db.execute(
+                f"INSERT INTO audits ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
+            )
+            audit_id = cursor.lastrowid
+            for item_id, answer in audit.answers.items():
+                self._upsert_answer(audit_id, item_id, answer)
+        audit.id = audit_id
+        return audit
+
+    def save_details(self, audit: Audit) -> None:
+        """The person, school and profile answers: everything but the item answers."""
+        self._check_writable()
+        row = _audit_row(audit)
+        row.pop("started_at")
+        sets = ", ".join(f"{k} = ?" for k in row)
+        self._write(f"UPDATE audits SET {sets} WHERE id = ?", [*row.values(), audit.id])
+
+    def save_answer(self, audit_id: int, item_id: str, answer: Answer) -> None:
+        self._check_writable()
+        try:
+            self._upsert_answer(audit_id, item_id, answer)
+        except sqlite3.Error as exc:
+            raise translate(exc) from exc
+
+    def save_position(self, audit_id: int, item_id: str | None) -> None:
+        self._check_writable()
+        self._write("UPDATE audits SET current_item_id = ? WHERE id = ?", [item_id, audit_id])
+
+    def mark_completed(self, audit_id: int, when: datetime) -> None:
+        self._check_writable()
+        self._write("UPDATE audits SET completed_at = ?, updated_at = ? WHERE id = ?",
+                    [_iso(when), _now(), audit_id])
+
+    # -- reading -----------------------------------------------------------------------
+
+    def audit(self, audit_id: int) -> Audit | None:
+        rows = list(self._db["audits"].rows_where("id = ?", [audit_id]))
+        return self._audit_from(rows[0]) if rows else None
+
+    def latest_audit(self, cycle: str | None = None) -> Audit | None:
+        where, args = ("cycle = ?", [cycle]) if cycle else (None, None)
+        rows = list(self._db["audits"].rows_where(where, args, order_by="id desc", limit=1))
+        return self._audit_from(rows[0]) if rows else None
+
+    def summaries(self) -> list[AuditSummary]:
+        return [
+            AuditSummary(
+                r["id"], r["cycle"], AuditType(r["audit_type"]), r["school"], r["checklist_id"],
+                r["checklist_version"], _dt(r["started_at"]), _dt(r["completed_at"]),
+            )
+            for r in self._db["audits"].rows_where(order_by="id desc")
+        ]
+
+    def integrity_ok(self) -> bool:
+        return self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _audit_from(self, row: dict) -> Audit:
+        answers = {
+            a["item_id"]: Answer(
+                status=Status(a["status"]) if a["status"] else None,
+                action=a["action"] or "", due=date.fromisoformat(a["due"]) if a["due"] else None,
+                reason=a["reason"] or "", note=a["note"] or "",
+            )
+            for a in self._db["answers"].rows_where("audit_id = ?", [row["id"]])
+        }
+        return Audit(
+            id=row["id"],
+            person=Person(row["name"], row["staff_id"], row["role"]),
+            school=row["school"], checklist_id=row["checklist_id"], checklist_version=row["checklist_version"],
+            checklist_sha256=row["checklist_sha256"], cycle=row["cycle"], audit_type=AuditType(row["audit_type"]),
+            started_at=_dt(row["started_at"]), completed_at=_dt(row["completed_at"]),
+            profile=Profile(
+                platforms=frozenset(json.loads(row["platforms"] or "[]")),
+                new_starter=bool(row["new_starter"]),
+                answers={k: bool(v) for k, v in json.loads(row["profile_answers"] or "{}").items()},
+            ),
+            answers=answers, current_item_id=row["current_item_id"],
+        )
+
+    def _upsert_answer(self, audit_id: int, item_id: str, answer: Answer) -> None:
+        self._db.execute(
+            """INSERT INTO answers (audit_id, item_id, status, action, due, reason, note, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (audit_id, item_id) DO UPDATE SET status = excluded.status,
+                 action = excluded.action, due = excluded.due, reason = excluded.reason,
+                 note = excluded.note, updated_at = excluded.updated_at""",
+            [audit_id, item_id, answer.status.value if answer.status else None, answer.action,
+             answer.due.isoformat() if answer.due else None, answer.reason, answer.note, _now()],
+        )
+
+    def _write(self, sql: str, args: list) -> None:
+        try:
+            self._db.execute(sql, args)
+        except sqlite3.Error as exc:
+            raise translate(exc) from exc
+
+    def _transaction(self):
+        return _Transaction(self._db.conn)
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            newer = getattr(self, "_newer", None)
+            if newer is not None:
+                raise StoreNewerVersionError(newer, SCHEMA_VERSION)
+            raise StoreReadOnlyError()
+
+
+class _Transaction:
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def __enter__(self):
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise translate(exc) from exc
+
+    def __exit__(self, kind, exc, tb):
+        if kind is None:
+            try:
+                self.conn.execute("COMMIT")
+                return False
+            except sqlite3.Error as commit_error:
+                self.conn.execute("ROLLBACK")
+                raise translate(commit_error) from commit_error
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.Error):
+            raise translate(exc) from exc
+        return False
+
+
+def _audit_row(audit: Audit) -> dict:
+    return {
+        "cycle": audit.cycle, "audit_type": audit.audit_type.value, "school": audit.school,
+        "checklist_id": audit.checklist_id, "checklist_version": audit.checklist_version,
+        "checklist_sha256": audit.checklist_sha256,
+        "name": audit.person.name, "staff_id": audit.person.staff_id, "role": audit.person.role,
+        "new_starter": int(audit.profile.new_starter),
+        "platforms": json.dumps(sorted(audit.profile.platforms)),
+        "profile_answers": json.dumps(dict(sorted(audit.profile.answers.items()))),
+        "current_item_id": audit.current_item_id,
+        "started_at": _iso(audit.started_at), "completed_at": _iso(audit.completed_at) if audit.completed_at else None,
+        "updated_at": _now(),
+    }
+
+
+def _unreadable_reason(path: Path) -> str | None:
+    """Why an existing file cannot be our database, before SQLite is let near it."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return None
+    if size == 0:
+        wal = Path(f"{path}-wal")
+        return None if wal.exists() and wal.stat().st_size > 0 else "it is empty"
+    with path.open("rb") as handle:
+        if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            return "it is not an audit database"
+    return None
+
+
+def _keep_aside(path: Path) -> Path:
+    """Rename the file (and its WAL and shared-memory files) out of the way; never delete."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept = path.with_name(f"{path.name}.unreadable-{stamp}")
+    n = 1
+    while kept.exists():
+        n += 1
+        kept = path.with_name(f"{path.name}.unreadable-{stamp}-{n}")
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{path}{suffix}")
+        if source.exists():
+            os.replace(source, Path(f"{kept}{suffix}"))
+    return kept
+
+
+def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text or "file is encrypted" in text
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat()
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+__all__ = ["AuditRepository", "AuditSummary", "StoreError"]

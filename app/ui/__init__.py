@@ -1,0 +1,1 @@
+"""The Qt user interface: widgets show state and emit intents; rules live in app.core."""

@@ -122,7 +122,8 @@ class AuditRepository:
         """The person, school and profile answers: everything but the item answers."""
         self._check_writable()
         row = _audit_row(audit)
-        row.pop("started_at")
+        for kept in ("started_at", "current_item_id", "completed_at"):  # save_position / mark_completed own these
+            row.pop(kept)
         sets = ", ".join(f"{k} = ?" for k in row)
         self._write(f"UPDATE audits SET {sets} WHERE id = ?", [*row.values(), audit.id])
 

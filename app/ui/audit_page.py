@@ -1,0 +1,131 @@
+"""The guided audit: sections down the side, one item in focus, Back and Next, overall progress."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QScrollArea,
+    QSplitter, QVBoxLayout, QWidget,
+)
+
+from app.core.audit import SectionProgress
+from app.ui.item_widget import ItemWidget
+
+SECTION_ROLE = Qt.ItemDataRole.UserRole
+
+
+class SectionListWidget(QListWidget):
+    """Each section with its progress; activating one asks to go there."""
+
+    section_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAccessibleName(self.tr("Sections"))
+        self.setAccessibleDescription(self.tr("Choose a section to jump to it"))
+        self.setWordWrap(True)
+        self.itemActivated.connect(self._on_item_activated)
+        self.itemClicked.connect(self._on_item_activated)
+
+    def show_progress(self, progress: list[SectionProgress], current_section_id: str | None) -> None:
+        self.blockSignals(True)
+        self.clear()
+        for entry in progress:
+            mark = "\u2713 " if entry.complete else ""
+            text = self.tr("%s%s\n%d of %d answered") % (mark, entry.section.title, entry.answered, entry.total)
+            row = QListWidgetItem(text)
+            row.setData(SECTION_ROLE, entry.section.id)
+            row.setData(Qt.ItemDataRole.AccessibleTextRole,
+                        self.tr("%s, %d of %d answered") % (entry.section.title, entry.answered, entry.total))
+            self.addItem(row)
+            if entry.section.id == current_section_id:
+                self.setCurrentItem(row)
+        self.blockSignals(False)
+
+    def _on_item_activated(self, row: QListWidgetItem) -> None:
+        self.section_requested.emit(row.data(SECTION_ROLE))
+
+
+class AuditPage(QWidget):
+    """Shows where the person is; emits their intents (next, back, jump, review, answer)."""
+
+    next_requested = Signal()
+    back_requested = Signal()
+    review_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.sections = SectionListWidget()
+        self.item_widget = ItemWidget()
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setAccessibleName(self.tr("Overall progress"))
+        self.progress_bar.setFormat(self.tr("%v of %m answered"))
+        self.progress_label = QLabel()
+        self.progress_label.setObjectName("quietText")
+
+        self.back_button = QPushButton(self.tr("\u2190 &Back"))
+        self.back_button.setAccessibleName(self.tr("Back to the previous item"))
+        self.next_button = QPushButton(self.tr("&Next \u2192"))
+        self.next_button.setAccessibleName(self.tr("Next item"))
+        self.next_button.setAccessibleDescription(self.tr("Enter also goes to the next item"))
+        self.review_button = QPushButton(self.tr("Re&view all"))
+        self.review_button.setAccessibleName(self.tr("Review all answers"))
+        self.back_button.clicked.connect(self.back_requested)
+        self.next_button.clicked.connect(self.next_requested)
+        self.review_button.clicked.connect(self.review_requested)
+
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.item_widget)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        nav = QHBoxLayout()
+        nav.addWidget(self.back_button)
+        nav.addWidget(self.progress_bar, 1)
+        nav.addWidget(self.review_button)
+        nav.addWidget(self.next_button)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.scroll, 1)
+        right_layout.addLayout(nav)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.sections)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([230, 800])
+        splitter.setChildrenCollapsible(False)
+        self.sections.setMinimumWidth(170)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+        # Enter goes to the next item, except where Enter means something else (a note's new line,
+        # a pressed button, an open date popup): those widgets take the key first.
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self._on_enter_shortcut_activated)
+        QWidget.setTabOrder(self.sections, self.item_widget.done_radio)
+
+    def show_position(self, progress: list[SectionProgress], current_section_id: str | None,
+                      answered: int, total: int, is_first: bool, is_last: bool) -> None:
+        self.sections.show_progress(progress, current_section_id)
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(answered)
+        self.progress_bar.setAccessibleDescription(self.tr("%d of %d items answered") % (answered, total))
+        self.back_button.setEnabled(not is_first)
+        self.next_button.setText(self.tr("&Review \u2192") if is_last else self.tr("&Next \u2192"))
+        self.next_button.setAccessibleName(self.tr("Review all answers") if is_last else self.tr("Next item"))
+        self.scroll.verticalScrollBar().setValue(0)
+
+    def _on_enter_shortcut_activated(self) -> None:
+        focused = self.focusWidget()
+        if isinstance(focused, QPushButton) and focused is not self.next_button:
+            focused.click()
+            return
+        self.next_button.click()

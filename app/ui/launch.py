@@ -1,0 +1,82 @@
+"""The composition root: wires the store, the checklists and the window together."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import __version__
+from app.checklist_files import load_bundled
+from app.logs import setup_logging
+from app.resources import resource_path
+from app.session import AuditSession
+from app.store.errors import StoreError
+from app.store.paths import data_dir, database_path, ensure_private_dir
+from app.store.repository import AuditRepository
+from app.ui.main_window import MainWindow
+from app.ui.single_instance import InstanceServer, ask_running_instance_to_raise, server_name
+
+log = logging.getLogger(__name__)
+EXIT_AFTER_PAINT = "SELF_AUDIT_EXIT_AFTER_PAINT"
+
+
+def run_app(argv: list[str] | None = None) -> int:
+    if os.name == "posix":
+        os.umask(0o077)  # everything the app writes is its owner's alone
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationName("StaffSelfAudit")
+    app.setApplicationDisplayName(app.translate("app", "Staff Social Media Self-Audit"))
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "app.svg"))))
+
+    folder = data_dir()
+    name = server_name(str(folder.resolve()))
+    if ask_running_instance_to_raise(name):
+        print(app.translate("app", "Staff Self-Audit is already open: its window has been brought to the front."))
+        return 0
+    instance = InstanceServer(name, app)
+
+    try:
+        ensure_private_dir(folder)
+        setup_logging(folder / "logs")
+        repository = AuditRepository.open(database_path())
+    except (StoreError, OSError) as exc:
+        QMessageBox.critical(None, app.applicationDisplayName(), _cannot_open_message(exc))
+        return 1
+    sys.excepthook = _excepthook
+    checklists, problems = load_bundled()
+    session = AuditSession(repository, checklists)
+    notices = list(repository.notices) + [str(p) for p in problems]
+    window = MainWindow(session, notices)
+    instance.raise_requested.connect(window.bring_to_front)
+    if os.environ.get(EXIT_AFTER_PAINT) == "1":
+        window.first_painted.connect(lambda: QTimer.singleShot(0, app.quit))
+    window.show()
+    log.info("started %s", __version__)
+    code = app.exec()
+    repository.close()
+    return code
+
+
+def _cannot_open_message(exc: Exception) -> str:
+    if isinstance(exc, StoreError):
+        return str(exc)
+    return QApplication.translate(
+        "app", "Your data folder could not be opened ({error}). Ask IT to check that you can write to it."
+    ).format(error=getattr(exc, "strerror", None) or exc)
+
+
+def _excepthook(kind, value, tb) -> None:
+    # The traceback names code, not answers: widgets never put answer text in exceptions.
+    log.error("unexpected error: %s", "".join(traceback.format_exception(kind, value, tb)))
+    QMessageBox.critical(
+        None, QApplication.applicationDisplayName(),
+        QApplication.translate("app", "Something went wrong. Your saved answers are safe; "
+                                      "if it happens again, tell IT and mention the log file."),
+    )

@@ -1,0 +1,336 @@
+"""The main window: routes the person's intents to the session and shows the result."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout,
+    QWidget,
+)
+
+from app import __version__
+from app.core.audit import (
+    Answer, applicable_sections, first_unanswered_id, next_item_id, overall_progress, section_progress,
+    signing_blockers,
+)
+from app.core.platforms import PLATFORMS
+from app.session import AuditSession
+from app.store.errors import StoreError
+from app.ui import dialogs
+from app.ui.audit_page import AuditPage
+from app.ui.profile_page import ProfilePage
+from app.ui.review_page import ReviewPage
+from app.ui.style import STYLE_SHEET
+
+log = logging.getLogger(__name__)
+RETRY_SAVE_MS = 3000
+
+
+class BannerWidget(QFrame):
+    """A message in the window, in plain English, that the person can dismiss."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.label = QLabel()
+        self.label.setObjectName("bannerText")
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.action_button = QPushButton()
+        self.action_button.hide()
+        self.close_button = QPushButton(self.tr("Dismiss"))
+        self.close_button.setAccessibleName(self.tr("Dismiss message"))
+        self.close_button.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.action_button)
+        layout.addWidget(self.close_button)
+        self.hide()
+
+    def show_message(self, text: str, dismissible: bool = True) -> None:
+        self.label.setText(text)
+        self.label.setAccessibleName(text)
+        self.close_button.setVisible(dismissible)
+        self.show()
+
+
+class MainWindow(QMainWindow):
+    first_painted = Signal()
+
+    def __init__(self, session: AuditSession, notices: list[str] | None = None,
+                 open_url=QDesktopServices.openUrl):
+        super().__init__()
+        self.session = session
+        self._open_url = open_url
+        self._painted = False
+        self._editing_details = False
+        self.setStyleSheet(STYLE_SHEET)
+        self.setMinimumSize(760, 520)
+
+        self.banner = BannerWidget()
+        self.profile_page = ProfilePage(list(session.checklists.values()))
+        self.audit_page = AuditPage()
+        self.review_page = ReviewPage()
+        self.stack = QStackedWidget()
+        for page in (self.profile_page, self.audit_page, self.review_page):
+            self.stack.addWidget(page)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.save_label = QLabel()
+        self.save_label.setAccessibleName(self.tr("Save status"))
+        self.statusBar().addPermanentWidget(self.save_label)
+        self._build_menus()
+
+        self._retry_timer = QTimer(self, interval=RETRY_SAVE_MS)
+        self._retry_timer.timeout.connect(self._on_retry_timer_timeout)
+
+        self.profile_page.details_submitted.connect(self._on_profile_page_details_submitted)
+        self.profile_page.cancel_requested.connect(self._show_audit_or_start)
+        self.audit_page.next_requested.connect(lambda: self._on_step_requested(1))
+        self.audit_page.back_requested.connect(lambda: self._on_step_requested(-1))
+        self.audit_page.review_requested.connect(self.show_review)
+        self.audit_page.sections.section_requested.connect(self._on_section_requested)
+        self.audit_page.item_widget.answer_changed.connect(self._on_item_widget_answer_changed)
+        self.audit_page.item_widget.link_requested.connect(self._on_item_widget_link_requested)
+        self.review_page.item_requested.connect(self.show_item)
+        self.review_page.details_requested.connect(self.show_details)
+        self.review_page.back_requested.connect(self._show_audit_or_start)
+
+        if notices:
+            self.banner.show_message("\n\n".join(notices))
+        self._update_title()
+        self._show_audit_or_start()
+        self._update_save_label()
+
+    # -- navigation --------------------------------------------------------------------
+
+    def _show_audit_or_start(self) -> None:
+        session = self.session
+        if session.audit is None:
+            self._editing_details = False
+            self.profile_page.set_editing(False)
+            self.stack.setCurrentWidget(self.profile_page)
+            self.profile_page.name_edit.setFocus()
+            return
+        checklist = session.checklist
+        item_id = session.audit.current_item_id
+        if checklist is None:
+            self.banner.show_message(self.tr("The checklist this audit used is not available in this version."))
+            return
+        if item_id is None or checklist.item(item_id) is None or not checklist.applies(checklist.item(item_id),
+                                                                                        session.audit.profile):
+            item_id = first_unanswered_id(checklist, session.audit) or next_item_id(
+                checklist, session.audit.profile, None)
+        if item_id is None:
+            self.show_review()
+        else:
+            self.show_item(item_id)
+
+    def show_item(self, item_id: str) -> None:
+        session, checklist, audit = self.session, self.session.checklist, self.session.audit
+        item = checklist.item(item_id)
+        self.audit_page.item_widget.flush()
+        sections = applicable_sections(checklist, audit.profile)
+        section_index = next(n for n, (s, items) in enumerate(sections) if any(i.id == item_id for i in items))
+        section, items = sections[section_index]
+        place = self.tr("Section {n} of {count}: {section} \u00b7 item {i} of {total}").format(
+            n=section_index + 1, count=len(sections), section=section.title,
+            i=[i.id for i in items].index(item_id) + 1, total=len(items))
+        self.audit_page.item_widget.show_item(
+            item, place, audit.answer(item_id), checklist.guides_for(item, audit.profile.platforms),
+            session.today(), show_detail=audit.profile.new_starter, previous=session.previous_answer(item_id),
+            read_only=session.read_only,
+        )
+        if not session.read_only:
+            session.set_position(item_id)
+        else:
+            audit.current_item_id = item_id
+        self._refresh_progress()
+        self.stack.setCurrentWidget(self.audit_page)
+        self.audit_page.item_widget.focus_answer()
+
+    def show_review(self) -> None:
+        session = self.session
+        if session.audit is None:
+            return
+        self.audit_page.item_widget.flush()
+        blockers = signing_blockers(session.checklist, session.audit, session.today())
+        self.review_page.show_review(session.checklist, session.audit, blockers, session.read_only)
+        self.stack.setCurrentWidget(self.review_page)
+        self.review_page.back_button.setFocus()
+
+    def show_details(self) -> None:
+        session = self.session
+        if session.audit is None or session.read_only:
+            return
+        self.audit_page.item_widget.flush()
+        self._editing_details = True
+        self.profile_page.show_details(session.audit.person, session.audit.checklist_id, session.audit.profile,
+                                       editing=True)
+        self.stack.setCurrentWidget(self.profile_page)
+        self.profile_page.name_edit.setFocus()
+
+    def _on_step_requested(self, step: int) -> None:
+        session = self.session
+        if session.audit is None:
+            return
+        self.audit_page.item_widget.flush()
+        target = next_item_id(session.checklist, session.audit.profile, session.audit.current_item_id, step)
+        if target is not None:
+            self.show_item(target)
+        elif step > 0:
+            self.show_review()
+
+    def _on_section_requested(self, section_id: str) -> None:
+        session = self.session
+        for section, items in applicable_sections(session.checklist, session.audit.profile):
+            if section.id == section_id:
+                unanswered = [i.id for i in items if not session.audit.answer(i.id).is_answered]
+                self.show_item((unanswered or [items[0].id])[0])
+                return
+
+    # -- changes -----------------------------------------------------------------------
+
+    def _on_profile_page_details_submitted(self, person, checklist_id: str, profile) -> None:
+        session = self.session
+        try:
+            if session.audit is None:
+                session.begin(person, checklist_id, profile)
+            else:
+                session.update_details(person, checklist_id, profile)
+        except StoreError as exc:
+            self.banner.show_message(str(exc))
+            return
+        self._editing_details = False
+        self._update_title()
+        self._update_save_label()
+        self._show_audit_or_start()
+
+    def _on_item_widget_answer_changed(self, item_id: str, answer: Answer) -> None:
+        if self.session.read_only:
+            return
+        self.session.set_answer(item_id, answer)
+        self._refresh_progress()
+        self._update_save_label()
+
+    def _on_item_widget_link_requested(self, url: str) -> None:
+        if not self._open_url(QUrl(url)):
+            platform = next((p.name for p in PLATFORMS.values() if p.owns_host(QUrl(url).host())), "")
+            log.warning("could not open a settings link (%s)", platform or "unknown platform")
+            self.banner.show_message(self.tr(
+                "Your browser could not be opened. You can copy this address into it yourself: {url}").format(url=url))
+
+    def _on_retry_timer_timeout(self) -> None:
+        self.session.retry_pending()
+        self._update_save_label()
+
+    # -- state shown -------------------------------------------------------------------
+
+    def _refresh_progress(self) -> None:
+        session, checklist, audit = self.session, self.session.checklist, self.session.audit
+        progress = section_progress(checklist, audit)
+        answered, total = overall_progress(checklist, audit)
+        current = audit.current_item_id
+        section = checklist.section_of(current) if current else None
+        ids = [i.id for i in checklist.applicable_items(audit.profile)]
+        self.audit_page.show_position(progress, section.id if section else None, answered, total,
+                                      is_first=bool(ids) and current == ids[0],
+                                      is_last=bool(ids) and current == ids[-1])
+
+    def _update_save_label(self) -> None:
+        session = self.session
+        state = session.save_state
+        if session.read_only:
+            self.save_label.setText(self.tr("Read-only"))
+            self._retry_timer.stop()
+        elif state.last_error:
+            self.save_label.setText(self.tr("Not saved yet"))
+            self.banner.show_message(state.last_error, dismissible=False)
+            self._retry_timer.start()
+        else:
+            self.save_label.setText(self.tr("All changes saved") if session.audit else "")
+            if self._retry_timer.isActive():
+                self._retry_timer.stop()
+                self.banner.show_message(self.tr("Your answers are saved again."))
+
+    def _update_title(self) -> None:
+        audit = self.session.audit
+        school = audit.school if audit else ""
+        suffix = self.tr(" (read-only)") if self.session.read_only else ""
+        self.setWindowTitle(f"{school} \u2014 {audit.cycle}{suffix}" if audit else "")
+
+    def _build_menus(self) -> None:
+        audit_menu = self.menuBar().addMenu(self.tr("&Audit"))
+        self._add_action(audit_menu, self.tr("Edit my &details"), self.show_details, "Ctrl+D")
+        self._add_action(audit_menu, self.tr("&Review answers"), self.show_review, "Ctrl+R")
+        audit_menu.addSeparator()
+        self._add_action(audit_menu, self.tr("&Earlier audits\u2026"), self._on_earlier_audits_requested)
+        self._add_action(audit_menu, self.tr("&This year's audit"), self._on_current_audit_requested)
+        audit_menu.addSeparator()
+        self._add_action(audit_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self._add_action(help_menu, self.tr("&About"), self._on_about_requested)
+
+    def _add_action(self, menu, text, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _on_earlier_audits_requested(self) -> None:
+        current_id = self.session.audit.id if self.session.audit else None
+        earlier = [s for s in self.session.summaries() if s.id != current_id]
+        chosen = dialogs.choose_earlier_audit(self, earlier)
+        if chosen is None:
+            return
+        self.audit_page.item_widget.flush()
+        self.session.open_earlier(chosen)
+        self.banner.show_message(self.tr("You are looking at an earlier audit. It is read-only: "
+                                         "choose Audit \u2192 This year's audit to go back."))
+        self._update_title()
+        self._update_save_label()
+        self._show_audit_or_start()
+
+    def _on_current_audit_requested(self) -> None:
+        self.session.open_current()
+        self.banner.hide()
+        self._update_title()
+        self._update_save_label()
+        self._show_audit_or_start()
+
+    def _on_about_requested(self) -> None:
+        dialogs.show_about(self, __version__)
+
+    def bring_to_front(self) -> None:
+        self.setWindowState((self.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    # -- Qt events ---------------------------------------------------------------------
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.first_painted.emit()
+
+    def closeEvent(self, event) -> None:
+        self.audit_page.item_widget.flush()
+        if not self.session.read_only and self.session.audit is not None:
+            self.session.retry_pending()
+        if self.session.save_state.all_saved or self.session.read_only or dialogs.confirm_close_unsaved(self):
+            event.accept()
+        else:
+            event.ignore()
+
+
+

@@ -1,0 +1,129 @@
+"""Everything at a glance: answers, actions with their dates, and what still blocks signing."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea, QTreeWidget, QTreeWidgetItem,
+    QVBoxLayout, QWidget,
+)
+
+from app.core.audit import Audit, Blocker, Status, applicable_sections
+from app.core.checklist import Checklist
+from app.ui.style import heading
+from app.ui.text import describe_answer, long_date
+
+
+class ReviewPage(QWidget):
+    """Shows the review; emits item_requested to go back to an item."""
+
+    item_requested = Signal(str)
+    details_requested = Signal()
+    back_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.title = heading(self.tr("Review your answers"), 1)
+        self.summary_label = QLabel()
+        self.summary_label.setWordWrap(True)
+
+        self.blockers_title = heading("", 2)
+        self.blockers_box = QWidget()
+        self.blockers_layout = QVBoxLayout(self.blockers_box)
+        self.blockers_layout.setContentsMargins(0, 0, 0, 0)
+        self.ready_label = QLabel()
+        self.ready_label.setWordWrap(True)
+
+        self.answers_tree = QTreeWidget()
+        self.answers_tree.setColumnCount(2)
+        self.answers_tree.setHeaderLabels([self.tr("Check"), self.tr("Your answer")])
+        self.answers_tree.setAccessibleName(self.tr("All your answers"))
+        self.answers_tree.setWordWrap(True)
+        self.answers_tree.setUniformRowHeights(False)
+        self.answers_tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.answers_tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.answers_tree.itemActivated.connect(self._on_answers_tree_item_activated)
+        self.answers_tree.setMinimumHeight(220)
+
+        self.back_button = QPushButton(self.tr("\u2190 Back to the &audit"))
+        self.back_button.clicked.connect(self.back_requested)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button)
+        buttons.addStretch(1)
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.addWidget(self.title)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.blockers_title)
+        layout.addWidget(self.blockers_box)
+        layout.addWidget(self.ready_label)
+        layout.addWidget(heading(self.tr("Your answers"), 2))
+        layout.addWidget(self.answers_tree, 1)
+        layout.addLayout(buttons)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+    def show_review(self, checklist: Checklist, audit: Audit, blockers: list[Blocker], read_only: bool) -> None:
+        sections = applicable_sections(checklist, audit.profile)
+        answers = [audit.answer(i.id) for _, items in sections for i in items]
+        counts = {s: sum(a.status is s for a in answers) for s in Status}
+        self.summary_label.setText(self.tr(
+            "{name}, {school}, {cycle}. {done} done, {action} needing action, {na} not applicable, "
+            "{open} not answered yet."
+        ).format(name=audit.person.name or self.tr("(no name yet)"), school=checklist.school, cycle=audit.cycle,
+                 done=counts[Status.DONE], action=counts[Status.ACTION], na=counts[Status.NOT_APPLICABLE],
+                 open=sum(not a.is_answered for a in answers)))
+        self._show_blockers(blockers, read_only)
+        self._show_answers(sections, audit)
+
+    def _show_blockers(self, blockers: list[Blocker], read_only: bool) -> None:
+        while self.blockers_layout.count():
+            widget = self.blockers_layout.takeAt(0).widget()
+            if widget:
+                widget.deleteLater()
+        self.blockers_title.setVisible(bool(blockers))
+        self.blockers_box.setVisible(bool(blockers))
+        self.blockers_title.setText(self.tr("Still to finish before you can sign: %d") % len(blockers))
+        for blocker in blockers:
+            link = QPushButton(blocker.message)
+            link.setFlat(True)
+            link.setStyleSheet("text-align: left; text-decoration: underline;")
+            link.setAccessibleName(self.tr("Go to: %s") % blocker.message)
+            if blocker.item_id:
+                link.clicked.connect(lambda _=False, item=blocker.item_id: self.item_requested.emit(item))
+            else:
+                link.clicked.connect(self.details_requested)
+            self.blockers_layout.addWidget(link)
+        if read_only:
+            self.ready_label.setText(self.tr("This audit is read-only."))
+        elif blockers:
+            self.ready_label.setText("")
+        else:
+            self.ready_label.setText(self.tr("Everything is answered. You are ready to sign your confirmation for HR."))
+        self.ready_label.setVisible(bool(self.ready_label.text()))
+
+    def _show_answers(self, sections, audit: Audit) -> None:
+        self.answers_tree.clear()
+        for section, items in sections:
+            parent = QTreeWidgetItem([section.title, ""])
+            self.answers_tree.addTopLevelItem(parent)
+            for item in items:
+                answer = audit.answer(item.id)
+                text = describe_answer(answer)
+                if answer.status is Status.ACTION and answer.due:
+                    text = self.tr("Needs action by %s: %s") % (long_date(answer.due), answer.action)
+                row = QTreeWidgetItem([item.check, text])
+                row.setData(0, 256, item.id)
+                row.setToolTip(0, item.check)
+                parent.addChild(row)
+            parent.setExpanded(True)
+
+    def _on_answers_tree_item_activated(self, row: QTreeWidgetItem, _column: int) -> None:
+        item_id = row.data(0, 256)
+        if item_id:
+            self.item_requested.emit(item_id)

@@ -1,0 +1,27 @@
+"""Look and feel: the system's palette and font, a little calm spacing, larger headings."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel
+
+# Colours come from the palette so light and dark system themes both work.
+STYLE_SHEET = """
+QLabel#errorText, QLabel#bannerText { font-weight: 600; }
+QFrame#banner { border: 1px solid palette(mid); border-radius: 6px; background: palette(alternate-base); }
+QLabel#hintText, QLabel#quietText { color: palette(placeholder-text); }
+QLabel#quoteText { font-style: italic; padding-left: 10px; border-left: 3px solid palette(mid); }
+QGroupBox { font-weight: 600; margin-top: 8px; }
+QListWidget::item { padding: 6px 4px; }
+QGroupBox QLabel, QGroupBox QCheckBox, QGroupBox QRadioButton { font-weight: normal; }
+"""
+
+
+def heading(text: str, level: int = 1) -> QLabel:
+    label = QLabel(text)
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() * {1: 1.6, 2: 1.3, 3: 1.1}.get(level, 1.0))
+    font.setBold(True)
+    label.setFont(font)
+    label.setWordWrap(True)
+    return label

@@ -29,16 +29,22 @@ class SectionListWidget(QListWidget):
         self.itemClicked.connect(self._on_item_activated)
 
     def show_progress(self, progress: list[SectionProgress], current_section_id: str | None) -> None:
+        # Rows are updated in place: this runs inside the list's own click signal, and deleting
+        # the clicked row there would pull it from under Qt.
         self.blockSignals(True)
-        self.clear()
-        for entry in progress:
+        ids = [entry.section.id for entry in progress]
+        if [self.item(n).data(SECTION_ROLE) for n in range(self.count())] != ids:
+            self.clear()
+            for section_id in ids:
+                row = QListWidgetItem()
+                row.setData(SECTION_ROLE, section_id)
+                self.addItem(row)
+        for n, entry in enumerate(progress):
+            row = self.item(n)
             mark = "\u2713 " if entry.complete else ""
-            text = self.tr("%s%s\n%d of %d answered") % (mark, entry.section.title, entry.answered, entry.total)
-            row = QListWidgetItem(text)
-            row.setData(SECTION_ROLE, entry.section.id)
+            row.setText(self.tr("%s%s\n%d of %d answered") % (mark, entry.section.title, entry.answered, entry.total))
             row.setData(Qt.ItemDataRole.AccessibleTextRole,
                         self.tr("%s, %d of %d answered") % (entry.section.title, entry.answered, entry.total))
-            self.addItem(row)
             if entry.section.id == current_section_id:
                 self.setCurrentItem(row)
         self.blockSignals(False)

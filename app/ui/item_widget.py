@@ -58,7 +58,7 @@ class ItemWidget(QWidget):
 
         answer_box = QGroupBox(self.tr("Your answer"))
         self.done_radio = QRadioButton(self.tr("&Done: I have checked this"))
-        self.action_radio = QRadioButton(self.tr("Needs &action: I will do it"))
+        self.action_radio = QRadioButton(self.tr("Needs a&ction: I will do it"))  # Alt+A is the Audit menu
         self.na_radio = QRadioButton(self.tr("N&ot applicable to me"))
         self._status_group = QButtonGroup(self)
         for radio, status in ((self.done_radio, Status.DONE), (self.action_radio, Status.ACTION),

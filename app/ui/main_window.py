@@ -120,6 +120,9 @@ class MainWindow(QMainWindow):
             return
         checklist = session.checklist
         item_id = session.audit.current_item_id
+        if session.read_only and session.audit.id != getattr(session.repository.latest_audit(session.cycle), "id", None):
+            self.show_review()  # an earlier cycle: everything at a glance first
+            return
         if checklist is None:
             self.banner.show_message(self.tr("The checklist this audit used is not available in this version."))
             return

@@ -25,6 +25,8 @@ class SectionListWidget(QListWidget):
         self.setAccessibleName(self.tr("Sections"))
         self.setAccessibleDescription(self.tr("Choose a section to jump to it"))
         self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # rows wrap instead
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.itemActivated.connect(self._on_item_activated)
         self.itemClicked.connect(self._on_item_activated)
 
@@ -85,6 +87,8 @@ class AuditPage(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.item_widget)
         self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroll.verticalScrollBar().setAccessibleName(self.tr("Scroll the item"))
+        self.scroll.horizontalScrollBar().setAccessibleName(self.tr("Scroll the item sideways"))
 
         nav = QHBoxLayout()
         nav.addWidget(self.back_button)
@@ -105,6 +109,8 @@ class AuditPage(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([230, 800])
         splitter.setChildrenCollapsible(False)
+        splitter.setAccessibleName(self.tr("Sections and the current item"))
+        splitter.handle(1).setAccessibleName(self.tr("Resize the sections list"))
         self.sections.setMinimumWidth(170)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -7,7 +7,7 @@ import os
 import sys
 import traceback
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QLocale, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -34,6 +34,7 @@ def run_app(argv: list[str] | None = None) -> int:
     app.setApplicationDisplayName(app.translate("app", "Staff Social Media Self-Audit"))
     app.setApplicationVersion(__version__)
     app.setWindowIcon(QIcon(str(resource_path("icons", "app.svg"))))
+    _install_translation(app)
 
     folder = data_dir()
     name = server_name(str(folder.resolve()))
@@ -62,6 +63,13 @@ def run_app(argv: list[str] | None = None) -> int:
     code = app.exec()
     repository.close()
     return code
+
+
+def _install_translation(app: QApplication) -> None:
+    """English (UK) is built in; another language loads when its .qm file is shipped."""
+    translator = QTranslator(app)
+    if translator.load(QLocale(), "self-audit", "_", str(resource_path("i18n"))):
+        app.installTranslator(translator)
 
 
 def _cannot_open_message(exc: Exception) -> str:

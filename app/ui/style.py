@@ -12,7 +12,7 @@ QFrame#banner { border: 1px solid palette(mid); border-radius: 6px; background: 
 QLabel#hintText, QLabel#quietText { color: palette(placeholder-text); }
 QLabel#quoteText { font-style: italic; padding-left: 10px; border-left: 3px solid palette(mid); }
 QGroupBox { font-weight: 600; margin-top: 8px; }
-QListWidget::item { padding: 6px 4px; }
+QListWidget::item { padding: 5px 0px; }
 QGroupBox QLabel, QGroupBox QCheckBox, QGroupBox QRadioButton { font-weight: normal; }
 """
 

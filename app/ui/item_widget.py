@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 from app.core.audit import Answer, Status
 from app.core.checklist import Guide, Item
 from app.core.platforms import PLATFORMS
-from app.ui.style import heading
+from app.ui.style import clear_layout, heading
 from app.ui.text import describe_answer, long_date
 
 TYPING_PAUSE_MS = 400  # save typed text once typing pauses, and at once on leaving the item
@@ -103,6 +103,8 @@ class ItemWidget(QWidget):
         self.note_edit.setAccessibleName(self.tr("Private note"))
         privacy = self.tr("Your note stays on this laptop. It is never put in the PDF for HR.")
         self.note_edit.setAccessibleDescription(privacy)
+        self.note_edit.verticalScrollBar().setAccessibleName(self.tr("Scroll the note"))
+        self.note_edit.horizontalScrollBar().setAccessibleName(self.tr("Scroll the note sideways"))
         self.note_edit.setFixedHeight(self.note_edit.fontMetrics().lineSpacing() * 4 + 12)
         note_privacy = QLabel(privacy)
         note_privacy.setObjectName("hintText")
@@ -221,10 +223,7 @@ class ItemWidget(QWidget):
         self.reason_form.setVisible(self.na_radio.isChecked())
 
     def _show_guides(self, guides: list[Guide]) -> None:
-        while self.howto_layout.count():
-            widget = self.howto_layout.takeAt(0).widget()
-            if widget:
-                widget.deleteLater()
+        clear_layout(self.howto_layout)
         self.howto_box.setVisible(bool(guides))
         for guide in guides:
             self.howto_layout.addWidget(self._guide_panel(guide))
@@ -233,6 +232,7 @@ class ItemWidget(QWidget):
         platform = PLATFORMS[guide.platform].name
         panel = QFrame()
         panel.setFrameShape(QFrame.Shape.StyledPanel)
+        panel.setAccessibleName(self.tr("{platform}: {title}").format(platform=platform, title=guide.title))
         title = QLabel(f"<b>{_escape(platform)}</b>: {_escape(guide.title)}")
         steps = QLabel("<ol style='margin:0'>" + "".join(f"<li>{_escape(s)}</li>" for s in guide.steps) + "</ol>")
         steps.setWordWrap(True)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
 from app.core.audit import Person
 from app.core.checklist import Checklist, Profile
 from app.core.platforms import PLATFORMS
-from app.ui.style import heading
+from app.ui.style import clear_layout, heading
 
 ROLES = ("Teacher", "Teaching assistant", "Support staff", "Office staff", "Senior leadership",
          "Governor", "Volunteer")
@@ -27,6 +27,7 @@ class ProfilePage(QWidget):
         super().__init__(parent)
         self._checklists = sorted(checklists, key=lambda c: c.school)
         self._question_boxes: dict[str, QCheckBox] = {}
+        self._question_hints: dict[str, QLabel] = {}
 
         self._title = heading(self.tr("Before you start"), 1)
         intro = QLabel(self.tr("Tell us who you are and which social media you use, so that you only see "
@@ -43,6 +44,7 @@ class ProfilePage(QWidget):
         self.role_combo.addItems([self.tr(r) for r in ROLES])
         self.role_combo.setCurrentIndex(-1)
         self.role_combo.lineEdit().setPlaceholderText(self.tr("choose or type your role"))
+        self.role_combo.lineEdit().setAccessibleName(self.tr("Role"))
         self.role_combo.setAccessibleName(self.tr("Role"))
         self.role_combo.setMinimumContentsLength(24)
         self.role_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -110,6 +112,9 @@ class ProfilePage(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)
         scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        scroll.setAccessibleName(self.tr("Your details"))
+        scroll.verticalScrollBar().setAccessibleName(self.tr("Scroll your details"))
+        scroll.horizontalScrollBar().setAccessibleName(self.tr("Scroll your details sideways"))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
@@ -191,16 +196,14 @@ class ProfilePage(QWidget):
 
     def _on_school_combo_changed(self, *_: object) -> None:
         kept = {qid: box.isChecked() for qid, box in self._question_boxes.items()}
-        while self._questions_layout.count():
-            widget = self._questions_layout.takeAt(0).widget()
-            if widget:
-                widget.deleteLater()
+        clear_layout(self._questions_layout)
         self._question_boxes = {}
+        self._question_hints: dict[str, QLabel] = {}
         checklist = self.checklist()
         if checklist is None:
             return
         for question in checklist.questions:
-            box = QCheckBox(self.tr("Yes: %s") % question.text)
+            box = QCheckBox(question.text)  # ticked means yes
             box.setChecked(kept.get(question.id, False))
             box.setAccessibleName(question.text)
             if question.help:
@@ -215,6 +218,7 @@ class ProfilePage(QWidget):
                 hint.setObjectName("hintText")
                 hint.setIndent(24)
                 self._questions_layout.addWidget(hint)
+                self._question_hints[question.id] = hint
         self._refresh_questions()
 
     def _refresh_questions(self, *_: object) -> None:
@@ -223,7 +227,10 @@ class ProfilePage(QWidget):
             return
         profile = self.profile()
         for question in checklist.questions:
-            self._question_boxes[question.id].setVisible(checklist.is_asked(question, profile))
+            asked = checklist.is_asked(question, profile)
+            self._question_boxes[question.id].setVisible(asked)
+            if question.id in self._question_hints:
+                self._question_hints[question.id].setVisible(asked)
 
     def _buddy(self, text: str, widget: QWidget) -> QLabel:
         label = QLabel(text)

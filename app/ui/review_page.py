@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea, QTreeWidget, QTreeWidgetItem,
     QVBoxLayout, QWidget,
@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
 
 from app.core.audit import Audit, Blocker, Status, applicable_sections
 from app.core.checklist import Checklist
-from app.ui.style import heading
+from app.ui.style import clear_layout, heading
 from app.ui.text import describe_answer, long_date
 
 
@@ -46,6 +46,7 @@ class ReviewPage(QWidget):
         self.answers_tree.setMinimumHeight(220)
 
         self.back_button = QPushButton(self.tr("\u2190 Back to the &audit"))
+        self.back_button.setAccessibleName(self.tr("Back to the audit"))
         self.back_button.clicked.connect(self.back_requested)
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
@@ -64,6 +65,9 @@ class ReviewPage(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
+        scroll.setAccessibleName(self.tr("Review your answers"))
+        scroll.verticalScrollBar().setAccessibleName(self.tr("Scroll the review"))
+        scroll.horizontalScrollBar().setAccessibleName(self.tr("Scroll the review sideways"))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
@@ -82,10 +86,7 @@ class ReviewPage(QWidget):
         self._show_answers(sections, audit)
 
     def _show_blockers(self, blockers: list[Blocker], read_only: bool) -> None:
-        while self.blockers_layout.count():
-            widget = self.blockers_layout.takeAt(0).widget()
-            if widget:
-                widget.deleteLater()
+        clear_layout(self.blockers_layout)
         self.blockers_title.setVisible(bool(blockers))
         self.blockers_box.setVisible(bool(blockers))
         self.blockers_title.setText(self.tr("Still to finish before you can sign: %d") % len(blockers))
@@ -111,6 +112,8 @@ class ReviewPage(QWidget):
         self.answers_tree.clear()
         for section, items in sections:
             parent = QTreeWidgetItem([section.title, ""])
+            parent.setData(1, Qt.ItemDataRole.AccessibleTextRole, self.tr("{answered} of {total} answered").format(
+                answered=sum(audit.answer(i.id).is_answered for i in items), total=len(items)))
             self.answers_tree.addTopLevelItem(parent)
             for item in items:
                 answer = audit.answer(item.id)

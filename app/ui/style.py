@@ -25,3 +25,12 @@ def heading(text: str, level: int = 1) -> QLabel:
     label.setFont(font)
     label.setWordWrap(True)
     return label
+
+
+def clear_layout(layout) -> None:
+    """Remove and delete a layout's widgets, hidden at once so old and new never overlap."""
+    while layout.count():
+        widget = layout.takeAt(0).widget()
+        if widget is not None:
+            widget.hide()
+            widget.deleteLater()

@@ -7,7 +7,7 @@ import logging
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
-    QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout,
+    QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QSizeGrip, QStackedWidget, QVBoxLayout,
     QWidget,
 )
 
@@ -85,6 +85,8 @@ class MainWindow(QMainWindow):
         self.save_label = QLabel()
         self.save_label.setAccessibleName(self.tr("Save status"))
         self.statusBar().addPermanentWidget(self.save_label)
+        for grip in self.statusBar().findChildren(QSizeGrip):
+            grip.setAccessibleName(self.tr("Resize the window"))
         self._build_menus()
 
         self._retry_timer = QTimer(self, interval=RETRY_SAVE_MS)
@@ -261,6 +263,9 @@ class MainWindow(QMainWindow):
             if self._retry_timer.isActive():
                 self._retry_timer.stop()
                 self.banner.show_message(self.tr("Your answers are saved again."))
+        state_text = self.save_label.text()  # a screen reader reads the state, not just "Save status"
+        self.save_label.setAccessibleName(self.tr("Save status: %s") % state_text if state_text
+                                          else self.tr("Save status"))
 
     def _update_title(self) -> None:
         audit = self.session.audit

@@ -192,7 +192,10 @@ def test_answers_survive_the_app_being_killed_mid_save(db_path, tmp_path):
         while time.perf_counter() < deadline:
             pass
         os.kill(child.pid, signal.SIGKILL)
-        lines += child.communicate(timeout=10)[0].splitlines(keepends=True)
+        child.wait(timeout=10)
+        # Read the rest through the same buffered reader: communicate() would read the raw pipe and
+        # miss lines readline() had already buffered, taking saved answers for lost ones.
+        lines += child.stdout.read().splitlines(keepends=True)
         printed = [int(line) for line in lines if line.endswith("\n")]  # printed in full: save had returned
         for n in printed:
             expected[f"item-{n % CRASH_ITEMS}"] = answer_for(n, tag)

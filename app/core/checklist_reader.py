@@ -77,6 +77,13 @@ class _Reader:
             self.problem("not valid TOML: nested too deeply")
         return None
 
+    def known(self, value: str, choices, what: str, where: str, field: str) -> bool:
+        """Report a value that is not one of `choices`, listing the ones that are."""
+        if value in choices:
+            return True
+        self.problem(f"unknown {what} '{value}' (known: {', '.join(choices)})", where, field)
+        return False
+
     def unknown(self, table: dict, allowed: set[str], where: str) -> None:
         for key in sorted(set(table) - allowed):
             self.problem("unknown key (is it misspelt?)", where, key)
@@ -180,8 +187,7 @@ class _Reader:
             self.problem('must be "any" or a list of platforms', where, field)
             return None
         for name in value:
-            if name not in PLATFORMS:
-                self.problem(f"unknown platform '{name}' (known: {', '.join(PLATFORMS)})", where, field)
+            self.known(name, PLATFORMS, "platform", where, field)
         return tuple(v for v in value if v in PLATFORMS)
 
     # -- guides ------------------------------------------------------------------------
@@ -194,8 +200,8 @@ class _Reader:
             self.unknown(raw, _GUIDE_KEYS, where)
             gid = self.ident(raw, "id", where, _CHECKLIST_ID, "lower case letters, digits and -")
             platform = self.text(raw, "platform", where)
-            if platform and platform not in PLATFORMS:
-                self.problem(f"unknown platform '{platform}' (known: {', '.join(PLATFORMS)})", where, "platform")
+            if platform:
+                self.known(platform, PLATFORMS, "platform", where, "platform")
             title = self.text(raw, "title", where)
             url = self.text(raw, "url", where)
             if url:
@@ -411,8 +417,8 @@ def _item(reader: _Reader, raw: dict, n: int, question_ids: set[str], guide_ids:
     reader.unknown(raw, _ITEM_KEYS, where)
     iid = reader.ident(raw, "id", where, _CHECKLIST_ID, "lower case letters, digits and -")
     topic = reader.text(raw, "topic", where)
-    if topic and topic not in TOPICS:
-        reader.problem(f"unknown topic '{topic}' (known: {', '.join(TOPICS)})", where, "topic")
+    if topic:
+        reader.known(topic, TOPICS, "topic", where, "topic")
     quote = reader.text(raw, "quote", where)
     guides = reader.strings(raw, "guides", where)
     for gid in guides:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 
 from app.core.audit import SectionProgress
 from app.ui.item_widget import ItemWidget
+from app.ui.style import name_scroll_bars
 
 SECTION_ROLE = Qt.ItemDataRole.UserRole
 
@@ -87,8 +88,7 @@ class AuditPage(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.item_widget)
         self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.scroll.verticalScrollBar().setAccessibleName(self.tr("Scroll the item"))
-        self.scroll.horizontalScrollBar().setAccessibleName(self.tr("Scroll the item sideways"))
+        name_scroll_bars(self.scroll, self.tr("the item"))
 
         nav = QHBoxLayout()
         nav.addWidget(self.back_button)

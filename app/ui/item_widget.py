@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 from app.core.audit import Answer, Status
 from app.core.checklist import Guide, Item
 from app.core.platforms import PLATFORMS
-from app.ui.style import clear_layout, heading
+from app.ui.style import clear_layout, heading, name_scroll_bars
 from app.ui.text import describe_answer, long_date
 
 TYPING_PAUSE_MS = 400  # save typed text once typing pauses, and at once on leaving the item
@@ -103,8 +103,7 @@ class ItemWidget(QWidget):
         self.note_edit.setAccessibleName(self.tr("Private note"))
         privacy = self.tr("Your note stays on this laptop. It is never put in the PDF for HR.")
         self.note_edit.setAccessibleDescription(privacy)
-        self.note_edit.verticalScrollBar().setAccessibleName(self.tr("Scroll the note"))
-        self.note_edit.horizontalScrollBar().setAccessibleName(self.tr("Scroll the note sideways"))
+        name_scroll_bars(self.note_edit, self.tr("the note"))
         self.note_edit.setFixedHeight(self.note_edit.fontMetrics().lineSpacing() * 4 + 12)
         note_privacy = QLabel(privacy)
         note_privacy.setObjectName("hintText")

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
 from app.core.audit import Person
 from app.core.checklist import Checklist, Profile
 from app.core.platforms import PLATFORMS
-from app.ui.style import clear_layout, heading
+from app.ui.style import clear_layout, heading, name_scroll_bars
 
 ROLES = ("Teacher", "Teaching assistant", "Support staff", "Office staff", "Senior leadership",
          "Governor", "Volunteer")
@@ -113,8 +113,7 @@ class ProfilePage(QWidget):
         scroll.setWidget(body)
         scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         scroll.setAccessibleName(self.tr("Your details"))
-        scroll.verticalScrollBar().setAccessibleName(self.tr("Scroll your details"))
-        scroll.horizontalScrollBar().setAccessibleName(self.tr("Scroll your details sideways"))
+        name_scroll_bars(scroll, self.tr("your details"))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
 
 from app.core.audit import Audit, Blocker, Status, applicable_sections
 from app.core.checklist import Checklist
-from app.ui.style import clear_layout, heading
+from app.ui.style import clear_layout, heading, name_scroll_bars
 from app.ui.text import describe_answer, long_date
 
 
@@ -66,8 +66,7 @@ class ReviewPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         scroll.setAccessibleName(self.tr("Review your answers"))
-        scroll.verticalScrollBar().setAccessibleName(self.tr("Scroll the review"))
-        scroll.horizontalScrollBar().setAccessibleName(self.tr("Scroll the review sideways"))
+        name_scroll_bars(scroll, self.tr("the review"))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel
 
@@ -34,3 +35,9 @@ def clear_layout(layout) -> None:
         if widget is not None:
             widget.hide()
             widget.deleteLater()
+
+
+def name_scroll_bars(area, what: str) -> None:
+    """Screen readers announce scroll bars: say what each one scrolls."""
+    area.verticalScrollBar().setAccessibleName(QCoreApplication.translate("style", "Scroll %s") % what)
+    area.horizontalScrollBar().setAccessibleName(QCoreApplication.translate("style", "Scroll %s sideways") % what)

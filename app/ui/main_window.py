@@ -71,12 +71,11 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(760, 520)
 
         self.banner = BannerWidget()
-        self.profile_page = ProfilePage(list(session.checklists.values()))
-        self.audit_page = AuditPage()
-        self.review_page = ReviewPage()
         self.stack = QStackedWidget()
-        for page in (self.profile_page, self.audit_page, self.review_page):
-            self.stack.addWidget(page)
+        # Pages are built on first use: only the one shown first is on the way to the first paint.
+        self._profile_page: ProfilePage | None = None
+        self._audit_page: AuditPage | None = None
+        self._review_page: ReviewPage | None = None
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.banner)
@@ -92,23 +91,49 @@ class MainWindow(QMainWindow):
         self._retry_timer = QTimer(self, interval=RETRY_SAVE_MS)
         self._retry_timer.timeout.connect(self._on_retry_timer_timeout)
 
-        self.profile_page.details_submitted.connect(self._on_profile_page_details_submitted)
-        self.profile_page.cancel_requested.connect(self._show_audit_or_start)
-        self.audit_page.next_requested.connect(lambda: self._on_step_requested(1))
-        self.audit_page.back_requested.connect(lambda: self._on_step_requested(-1))
-        self.audit_page.review_requested.connect(self.show_review)
-        self.audit_page.sections.section_requested.connect(self._on_section_requested)
-        self.audit_page.item_widget.answer_changed.connect(self._on_item_widget_answer_changed)
-        self.audit_page.item_widget.link_requested.connect(self._on_item_widget_link_requested)
-        self.review_page.item_requested.connect(self.show_item)
-        self.review_page.details_requested.connect(self.show_details)
-        self.review_page.back_requested.connect(self._show_audit_or_start)
-
         if notices:
             self.banner.show_message("\n\n".join(notices))
         self._update_title()
         self._show_audit_or_start()
         self._update_save_label()
+
+    # -- pages, built on first use -----------------------------------------------------
+
+    @property
+    def profile_page(self) -> ProfilePage:
+        if self._profile_page is None:
+            page = self._profile_page = ProfilePage(list(self.session.checklists.values()))
+            page.details_submitted.connect(self._on_profile_page_details_submitted)
+            page.cancel_requested.connect(self._show_audit_or_start)
+            self.stack.addWidget(page)
+        return self._profile_page
+
+    @property
+    def audit_page(self) -> AuditPage:
+        if self._audit_page is None:
+            page = self._audit_page = AuditPage()
+            page.next_requested.connect(lambda: self._on_step_requested(1))
+            page.back_requested.connect(lambda: self._on_step_requested(-1))
+            page.review_requested.connect(self.show_review)
+            page.sections.section_requested.connect(self._on_section_requested)
+            page.item_widget.answer_changed.connect(self._on_item_widget_answer_changed)
+            page.item_widget.link_requested.connect(self._on_item_widget_link_requested)
+            self.stack.addWidget(page)
+        return self._audit_page
+
+    @property
+    def review_page(self) -> ReviewPage:
+        if self._review_page is None:
+            page = self._review_page = ReviewPage()
+            page.item_requested.connect(self.show_item)
+            page.details_requested.connect(self.show_details)
+            page.back_requested.connect(self._show_audit_or_start)
+            self.stack.addWidget(page)
+        return self._review_page
+
+    def _flush_typing(self) -> None:
+        if self._audit_page is not None:
+            self._audit_page.item_widget.flush()
 
     # -- navigation --------------------------------------------------------------------
 
@@ -140,7 +165,7 @@ class MainWindow(QMainWindow):
     def show_item(self, item_id: str) -> None:
         session, checklist, audit = self.session, self.session.checklist, self.session.audit
         item = checklist.item(item_id)
-        self.audit_page.item_widget.flush()
+        self._flush_typing()
         sections = applicable_sections(checklist, audit.profile)
         section_index = next(n for n, (s, items) in enumerate(sections) if any(i.id == item_id for i in items))
         section, items = sections[section_index]
@@ -164,7 +189,7 @@ class MainWindow(QMainWindow):
         session = self.session
         if session.audit is None:
             return
-        self.audit_page.item_widget.flush()
+        self._flush_typing()
         blockers = signing_blockers(session.checklist, session.audit, session.today())
         self.review_page.show_review(session.checklist, session.audit, blockers, session.read_only)
         self.stack.setCurrentWidget(self.review_page)
@@ -174,7 +199,7 @@ class MainWindow(QMainWindow):
         session = self.session
         if session.audit is None or session.read_only:
             return
-        self.audit_page.item_widget.flush()
+        self._flush_typing()
         self._editing_details = True
         self.profile_page.show_details(session.audit.person, session.audit.checklist_id, session.audit.profile,
                                        editing=True)
@@ -185,7 +210,7 @@ class MainWindow(QMainWindow):
         session = self.session
         if session.audit is None:
             return
-        self.audit_page.item_widget.flush()
+        self._flush_typing()
         target = next_item_id(session.checklist, session.audit.profile, session.audit.current_item_id, step)
         if target is not None:
             self.show_item(target)
@@ -299,7 +324,7 @@ class MainWindow(QMainWindow):
         chosen = dialogs.choose_earlier_audit(self, earlier)
         if chosen is None:
             return
-        self.audit_page.item_widget.flush()
+        self._flush_typing()
         self.session.open_earlier(chosen)
         self.banner.show_message(self.tr("You are looking at an earlier audit. It is read-only: "
                                          "choose Audit \u2192 This year's audit to go back."))
@@ -332,7 +357,7 @@ class MainWindow(QMainWindow):
             self.first_painted.emit()
 
     def closeEvent(self, event) -> None:
-        self.audit_page.item_widget.flush()
+        self._flush_typing()
         if not self.session.read_only and self.session.audit is not None:
             self.session.retry_pending()
         if self.session.save_state.all_saved or self.session.read_only or dialogs.confirm_close_unsaved(self):

@@ -51,6 +51,11 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:  # the app itself: no need to build the tools' parser on the way to the window
+        from app.ui.launch import run_app
+
+        return run_app()
     args = _parser().parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:

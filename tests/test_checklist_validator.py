@@ -254,3 +254,10 @@ def test_the_command_checks_quotes_against_the_policies_folder(tmp_path):
     assert "item 'connections-pupils': field 'quote': not found verbatim in policy.txt" in result.stdout
     missing_policy = run_validate(str(checklist), "--policies", str(tmp_path / "nowhere"), cwd=tmp_path)
     assert missing_policy.returncode == 2 and "no such folder" in missing_policy.stderr
+
+
+def test_toml_broken_at_the_very_end_still_names_a_line():
+    text = VALID + 'extra = ['
+    problem = one_problem(text)
+    assert problem.line == len(text.splitlines())
+    assert "end of document" not in problem.message

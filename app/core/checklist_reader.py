@@ -71,7 +71,9 @@ class _Reader:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             line = _line_of(str(exc))
-            message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc)).strip()
+            if line is None and "end of document" in str(exc):
+                line = len(text.rstrip("\n").splitlines()) or 1  # the file ends mid-value
+            message = re.sub(r"\s*\(at (?:line \d+, column \d+|end of document)\)", "", str(exc)).strip()
             self.problem(f"not valid TOML: {message}", line=line)
         except RecursionError:
             self.problem("not valid TOML: nested too deeply")

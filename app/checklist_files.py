@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -96,22 +97,62 @@ def _policy_text(text: str, label: str, policies_dir: Path) -> tuple[str | None,
 
 def load_bundled(today: date | None = None) -> tuple[list[Checklist], list[Problem]]:
     """Every checklist the app ships, and the problems of any that could not be read."""
-    today = today or date.today()
-    folder = checklists_dir()
-    guides_text, problems = read_text(folder / GUIDES_FILE, GUIDES_FILE)
-    guides: tuple[Guide, ...] = ()
-    if guides_text is not None:
-        guides, guide_problems = read_guides(guides_text, GUIDES_FILE, today)
-        problems += guide_problems
-    checklists = []
-    for path in sorted(folder.glob("*.toml")):
-        if path.name == GUIDES_FILE:
-            continue
-        text, read_problems = read_text(path, path.name)
-        problems += read_problems
+    bundled = BundledChecklists(today)
+    return [bundled[c] for c in bundled], bundled.problems
+
+
+class BundledChecklists(Mapping[str, Checklist]):
+    """The shipped checklists, each read on first use.
+
+    An audit in progress needs only its own checklist to show its first item, so start-up
+    reads that one file (named after its id); listing them all (the start page) reads the rest.
+    """
+
+    def __init__(self, today: date | None = None, folder: Path | None = None):
+        self._today = today or date.today()
+        self._folder = folder or checklists_dir()
+        self._loaded: dict[str, Checklist] = {}
+        self._all_read = False
+        self._guides: tuple[Guide, ...] | None = None
+        self.problems: list[Problem] = []
+
+    def __getitem__(self, checklist_id: str) -> Checklist:
+        if checklist_id not in self._loaded and not self._all_read:
+            path = self._folder / f"{checklist_id}.toml"
+            if path.name != GUIDES_FILE and path.is_file():
+                self._read(path)
+            if checklist_id not in self._loaded:
+                self.read_all()
+        return self._loaded[checklist_id]
+
+    def __iter__(self):
+        self.read_all()
+        return iter(sorted(self._loaded))
+
+    def __len__(self) -> int:
+        self.read_all()
+        return len(self._loaded)
+
+    def read_all(self) -> None:
+        if self._all_read:
+            return
+        self._all_read = True
+        for path in sorted(self._folder.glob("*.toml")):
+            if path.name != GUIDES_FILE and path.stem not in self._loaded:
+                self._read(path)
+
+    def _read(self, path: Path) -> None:
+        if self._guides is None:
+            guides_text, problems = read_text(self._folder / GUIDES_FILE, GUIDES_FILE)
+            self.problems += problems
+            self._guides = ()
+            if guides_text is not None:
+                self._guides, problems = read_guides(guides_text, GUIDES_FILE, self._today)
+                self.problems += problems
+        text, problems = read_text(path, path.name)
+        self.problems += problems
         if text is not None:
-            checklist, found = read_checklist(text, path.name, today, guides)
-            problems += found
+            checklist, found = read_checklist(text, path.name, self._today, self._guides)
+            self.problems += found
             if checklist is not None:
-                checklists.append(checklist)
-    return checklists, problems
+                self._loaded[checklist.id] = checklist

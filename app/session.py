@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from collections.abc import Mapping
 from typing import Callable
 
 from app.core.audit import Answer, Audit, AuditType, Person, first_unanswered_id
@@ -33,11 +34,11 @@ class SaveState:
 
 
 class AuditSession:
-    def __init__(self, repository: AuditRepository, checklists: list[Checklist],
+    def __init__(self, repository: AuditRepository, checklists: Mapping[str, Checklist] | list[Checklist],
                  today: Callable[[], date] = date.today, now: Callable[[], datetime] = datetime.now,
                  cycle_start_month: int = 9):
         self.repository = repository
-        self.checklists = {c.id: c for c in checklists}
+        self.checklists = checklists if isinstance(checklists, Mapping) else {c.id: c for c in checklists}
         self._today = today
         self._now = now
         self.cycle = cycle_for(today(), cycle_start_month)
@@ -50,7 +51,12 @@ class AuditSession:
 
     @property
     def checklist(self) -> Checklist | None:
-        return self.checklists.get(self.audit.checklist_id) if self.audit else None
+        if self.audit is None:
+            return None
+        try:
+            return self.checklists[self.audit.checklist_id]
+        except KeyError:
+            return None
 
     def today(self) -> date:
         return self._today()

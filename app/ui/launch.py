@@ -10,7 +10,7 @@ import traceback
 # The Qt-free modules come first: PySide6 installs an import hook that reads the source of
 # every module imported after it (about 25 ms for these).
 from app import __version__
-from app.checklist_files import load_bundled
+from app.checklist_files import BundledChecklists
 from app.logs import setup_logging
 from app.resources import resource_path
 from app.session import AuditSession
@@ -27,6 +27,7 @@ from app.ui.single_instance import InstanceServer, ask_running_instance_to_raise
 
 log = logging.getLogger(__name__)
 EXIT_AFTER_PAINT = "SELF_AUDIT_EXIT_AFTER_PAINT"
+READ_REST_AFTER_PAINT_MS = 300
 
 
 def run_app(argv: list[str] | None = None) -> int:
@@ -54,10 +55,12 @@ def run_app(argv: list[str] | None = None) -> int:
         QMessageBox.critical(None, app.applicationDisplayName(), _cannot_open_message(exc))
         return 1
     sys.excepthook = _excepthook
-    checklists, problems = load_bundled()
+    checklists = BundledChecklists()
     session = AuditSession(repository, checklists)
-    notices = list(repository.notices) + [str(p) for p in problems]
-    window = MainWindow(session, notices)
+    window = MainWindow(session, list(repository.notices))
+    # The other checklists are read just after the first paint; a problem in any is shown then.
+    window.first_painted.connect(
+        lambda: QTimer.singleShot(READ_REST_AFTER_PAINT_MS, lambda: _report_checklist_problems(window, checklists)))
     instance.raise_requested.connect(window.bring_to_front)
     if os.environ.get(EXIT_AFTER_PAINT) == "1":
         window.first_painted.connect(lambda: QTimer.singleShot(0, app.quit))
@@ -66,6 +69,12 @@ def run_app(argv: list[str] | None = None) -> int:
     code = app.exec()
     repository.close()
     return code
+
+
+def _report_checklist_problems(window: MainWindow, checklists: BundledChecklists) -> None:
+    checklists.read_all()
+    if checklists.problems:
+        window.banner.show_message("\n".join(str(p) for p in checklists.problems))
 
 
 def _install_translation(app: QApplication) -> None:

@@ -44,6 +44,7 @@ class AuditSession:
         self.cycle = cycle_for(today(), cycle_start_month)
         self.audit: Audit | None = repository.latest_audit(self.cycle)
         self.read_only = repository.read_only
+        self.viewing_earlier = False  # an earlier cycle's audit is open, read-only
         self.save_state = SaveState()
         self._previous: Audit | None = self._find_previous()
 
@@ -69,12 +70,13 @@ class AuditSession:
         audit = self.repository.audit(audit_id)
         if audit is None:
             raise StoreError("That audit could not be found.")
-        self.audit, self.read_only = audit, True
+        self.audit, self.read_only, self.viewing_earlier = audit, True, True
         self._previous = None
 
     def open_current(self) -> None:
         self.audit = self.repository.latest_audit(self.cycle)
         self.read_only = self.repository.read_only
+        self.viewing_earlier = False
         self._previous = self._find_previous()
 
     def previous_answer(self, item_id: str) -> Answer | None:

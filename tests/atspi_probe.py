@@ -146,9 +146,7 @@ def walk(app) -> list[dict]:
 def _action_names(node) -> list[str]:
     try:
         action = node.queryAction()
-    except NotImplementedError:
-        return []
-    except Exception:
+    except Exception:  # NotImplementedError, or the node left the bus
         return []
     return [action.getName(i) for i in range(action.nActions)]
 

@@ -130,3 +130,20 @@ def test_names_are_normalised_to_nfc():
 ])
 def test_the_cycle_is_the_academic_year(day, month, expected):
     assert cycle_for(day, month) == expected
+
+
+def test_resuming_picks_up_at_the_item_last_shown_while_it_still_applies(checklist):
+    from app.core.audit import resume_item_id
+
+    profile = Profile(platforms=frozenset({"facebook"}), answers={"names_school": True})
+    audit = new_audit(checklist, profile)
+    ids = [i.id for i in checklist.applicable_items(profile)]
+    assert resume_item_id(checklist, audit) == ids[0]  # nothing shown yet: the first
+    audit = audit.with_answer(ids[0], Answer(Status.DONE))
+    audit.current_item_id = ids[3]
+    assert resume_item_id(checklist, audit) == ids[3]  # exactly where they were
+    naming_only = next(i.id for i in checklist.items if i.when.questions.get("names_school"))
+    audit.current_item_id = naming_only
+    audit.profile = Profile(platforms=frozenset({"facebook"}))  # no longer applies
+    assert resume_item_id(checklist, audit) == ids[1]  # the first unanswered instead
+    assert resume_item_id(checklist, new_audit(checklist, Profile(platforms=frozenset({"x"})))) is not None

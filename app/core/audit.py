@@ -167,6 +167,15 @@ def next_item_id(checklist: Checklist, profile: Profile, item_id: str | None, st
     return ids[index] if 0 <= index < len(ids) else None
 
 
+def resume_item_id(checklist: Checklist, audit: Audit) -> str | None:
+    """Where to pick up: the item last shown if it still applies, else the first unanswered,
+    else the first; None when nothing applies."""
+    applying = [i.id for i in checklist.applicable_items(audit.profile)]
+    if audit.current_item_id in applying:
+        return audit.current_item_id
+    return first_unanswered_id(checklist, audit) or (applying[0] if applying else None)
+
+
 def first_unanswered_id(checklist: Checklist, audit: Audit) -> str | None:
     return next((i.id for i in checklist.applicable_items(audit.profile) if not audit.answer(i.id).is_answered), None)
 

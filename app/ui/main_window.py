@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.core.audit import (
-    Answer, applicable_sections, first_unanswered_id, next_item_id, overall_progress, section_progress,
+    Answer, applicable_sections, next_item_id, resume_item_id, section_progress,
     signing_blockers,
 )
 from app.core.platforms import PLATFORMS
@@ -145,18 +145,14 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.profile_page)
             self.profile_page.name_edit.setFocus()
             return
-        checklist = session.checklist
-        item_id = session.audit.current_item_id
-        if session.read_only and session.audit.id != getattr(session.repository.latest_audit(session.cycle), "id", None):
+        if session.viewing_earlier:
             self.show_review()  # an earlier cycle: everything at a glance first
             return
+        checklist = session.checklist
         if checklist is None:
             self.banner.show_message(self.tr("The checklist this audit used is not available in this version."))
             return
-        if item_id is None or checklist.item(item_id) is None or not checklist.applies(checklist.item(item_id),
-                                                                                        session.audit.profile):
-            item_id = first_unanswered_id(checklist, session.audit) or next_item_id(
-                checklist, session.audit.profile, None)
+        item_id = resume_item_id(checklist, session.audit)
         if item_id is None:
             self.show_review()
         else:
@@ -265,7 +261,7 @@ class MainWindow(QMainWindow):
     def _refresh_progress(self) -> None:
         session, checklist, audit = self.session, self.session.checklist, self.session.audit
         progress = section_progress(checklist, audit)
-        answered, total = overall_progress(checklist, audit)
+        answered, total = sum(p.answered for p in progress), sum(p.total for p in progress)
         current = audit.current_item_id
         section = checklist.section_of(current) if current else None
         ids = [i.id for i in checklist.applicable_items(audit.profile)]

@@ -13,6 +13,8 @@ from app.core.checklist import Checklist
 from app.ui.style import clear_layout, heading, name_scroll_bars
 from app.ui.text import describe_answer, long_date
 
+ITEM_ROLE = Qt.ItemDataRole.UserRole
+
 
 class ReviewPage(QWidget):
     """Shows the review; emits item_requested to go back to an item."""
@@ -120,12 +122,12 @@ class ReviewPage(QWidget):
                 if answer.status is Status.ACTION and answer.due:
                     text = self.tr("Needs action by %s: %s") % (long_date(answer.due), answer.action)
                 row = QTreeWidgetItem([item.check, text])
-                row.setData(0, 256, item.id)
+                row.setData(0, ITEM_ROLE, item.id)
                 row.setToolTip(0, item.check)
                 parent.addChild(row)
             parent.setExpanded(True)
 
     def _on_answers_tree_item_activated(self, row: QTreeWidgetItem, _column: int) -> None:
-        item_id = row.data(0, 256)
+        item_id = row.data(0, ITEM_ROLE)
         if item_id:
             self.item_requested.emit(item_id)

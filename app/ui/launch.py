@@ -15,19 +15,22 @@ from app.logs import setup_logging
 from app.resources import resource_path
 from app.session import AuditSession
 from app.store.errors import StoreError
+from app.store.instance_lock import take_instance_lock
 from app.store.paths import data_dir, database_path, ensure_private_dir
 from app.store.repository import AuditRepository
 
-from PySide6.QtCore import QLocale, QTimer, QTranslator
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.ui.main_window import MainWindow
-from app.ui.single_instance import InstanceServer, ask_running_instance_to_raise, server_name
 
 log = logging.getLogger(__name__)
 EXIT_AFTER_PAINT = "SELF_AUDIT_EXIT_AFTER_PAINT"
 READ_REST_AFTER_PAINT_MS = 300
+# A second launch in the first's opening moments finds its lock taken but its window not yet
+# listening, so it asks again for this long before saying the app is open already.
+HAND_OVER_WAIT_S = 5.0
 
 
 def run_app(argv: list[str] | None = None) -> int:
@@ -41,14 +44,11 @@ def run_app(argv: list[str] | None = None) -> int:
     _install_translation(app)
 
     folder = data_dir()
-    name = server_name(str(folder.resolve()))
-    if ask_running_instance_to_raise(name):
-        print(app.translate("app", "Staff Self-Audit is already open: its window has been brought to the front."))
-        return 0
-    instance = InstanceServer(name, app)
-
     try:
         ensure_private_dir(folder)
+        lock = take_instance_lock(folder)
+        if lock is None:
+            return _hand_over_to_running_instance(app, folder)
         setup_logging(folder / "logs")
         repository = AuditRepository.open(database_path())
     except (StoreError, OSError) as exc:
@@ -61,14 +61,40 @@ def run_app(argv: list[str] | None = None) -> int:
     # The other checklists are read just after the first paint; a problem in any is shown then.
     window.first_painted.connect(
         lambda: QTimer.singleShot(READ_REST_AFTER_PAINT_MS, lambda: _report_checklist_problems(window, checklists)))
-    instance.raise_requested.connect(window.bring_to_front)
+    window.first_painted.connect(lambda: QTimer.singleShot(
+        READ_REST_AFTER_PAINT_MS, lambda: _listen_for_later_launches(window, folder)))
     if os.environ.get(EXIT_AFTER_PAINT) == "1":
         window.first_painted.connect(lambda: QTimer.singleShot(0, app.quit))
     window.show()
     log.info("started %s", __version__)
     code = app.exec()
     repository.close()
+    lock.release()
     return code
+
+
+def _listen_for_later_launches(window: MainWindow, folder) -> None:
+    from app.ui.single_instance import InstanceServer, server_name
+
+    server = InstanceServer(server_name(str(folder.resolve())), window)
+    server.raise_requested.connect(window.bring_to_front)
+
+
+def _hand_over_to_running_instance(app: QApplication, folder) -> int:
+    import time
+
+    from app.ui.single_instance import ask_running_instance_to_raise, server_name
+
+    name = server_name(str(folder.resolve()))
+    deadline = time.monotonic() + HAND_OVER_WAIT_S
+    while not ask_running_instance_to_raise(name):
+        if time.monotonic() > deadline:
+            QMessageBox.information(None, app.applicationDisplayName(), app.translate(
+                "app", "Staff Self-Audit is already open. Look for its window in the taskbar."))
+            return 0
+        time.sleep(0.1)
+    print(app.translate("app", "Staff Self-Audit is already open: its window has been brought to the front."))
+    return 0
 
 
 def _report_checklist_problems(window: MainWindow, checklists: BundledChecklists) -> None:
@@ -79,8 +105,13 @@ def _report_checklist_problems(window: MainWindow, checklists: BundledChecklists
 
 def _install_translation(app: QApplication) -> None:
     """English (UK) is built in; another language loads when its .qm file is shipped."""
+    folder = resource_path("i18n")
+    if not any(folder.glob("self-audit_*.qm")):
+        return  # only English (UK) ships so far: no locale to look up
+    from PySide6.QtCore import QLocale, QTranslator
+
     translator = QTranslator(app)
-    if translator.load(QLocale(), "self-audit", "_", str(resource_path("i18n"))):
+    if translator.load(QLocale(), "self-audit", "_", str(folder)):
         app.installTranslator(translator)
 
 

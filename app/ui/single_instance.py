@@ -1,4 +1,9 @@
-"""One window per user: a second launch brings the first one forward instead."""
+"""One window per user: a second launch brings the first one forward instead.
+
+Whether another copy is running is decided by app.store.instance_lock; this module is only the
+messenger, loaded after the first paint (QtNetwork costs start-up some 25 ms) or by a second
+launch that found the lock taken.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ def server_name(data_dir: str) -> str:
 
 
 def ask_running_instance_to_raise(name: str, timeout_ms: int = 500) -> bool:
-    """True when another instance answered and was asked to come forward."""
+    """True when the running instance answered and was asked to come forward."""
     socket = QLocalSocket()
     socket.connectToServer(name)
     if not socket.waitForConnected(timeout_ms):
@@ -39,7 +44,8 @@ class InstanceServer(QObject):
         self._server = QLocalServer(self)
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not self._server.listen(name):
-            QLocalServer.removeServer(name)  # a stale socket left by a crash
+            # We hold the instance lock, so a socket already there was left by a crash.
+            QLocalServer.removeServer(name)
             self._server.listen(name)
         self._server.newConnection.connect(self._on_server_new_connection)
 

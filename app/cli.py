@@ -5,15 +5,19 @@ Imports stay inside the handlers: starting the window must not pay for the tools
 
 from __future__ import annotations
 
-import argparse
 import sys
-from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import __version__
 
+if TYPE_CHECKING:
+    import argparse
+
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="self-audit",
         description="Check your own social media against your school's policy; HR collects the confirmations.",
@@ -34,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from datetime import date
+
     from app.checklist_files import validate_files
 
     if args.policies is not None and not args.policies.is_dir():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QScrollArea,
@@ -11,9 +11,12 @@ from PySide6.QtWidgets import (
 
 from app.core.audit import SectionProgress
 from app.ui.item_widget import ItemWidget
+from app.ui.qt_property import set_property_by_key
 from app.ui.style import name_scroll_bars
 
-SECTION_ROLE = Qt.ItemDataRole.UserRole
+# Item data roles are plain ints in Qt's API; these two spare this page the Qt namespace.
+SECTION_ROLE = 256  # Qt.ItemDataRole.UserRole
+ACCESSIBLE_TEXT_ROLE = 11  # Qt.ItemDataRole.AccessibleTextRole
 
 
 class SectionListWidget(QListWidget):
@@ -26,7 +29,7 @@ class SectionListWidget(QListWidget):
         self.setAccessibleName(self.tr("Sections"))
         self.setAccessibleDescription(self.tr("Choose a section to jump to it"))
         self.setWordWrap(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # rows wrap instead
+        set_property_by_key(self, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")  # rows wrap instead
         self.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.itemActivated.connect(self._on_item_activated)
         self.itemClicked.connect(self._on_item_activated)
@@ -46,7 +49,7 @@ class SectionListWidget(QListWidget):
             row = self.item(n)
             mark = "\u2713 " if entry.complete else ""
             row.setText(self.tr("%s%s\n%d of %d answered") % (mark, entry.section.title, entry.answered, entry.total))
-            row.setData(Qt.ItemDataRole.AccessibleTextRole,
+            row.setData(ACCESSIBLE_TEXT_ROLE,
                         self.tr("%s, %d of %d answered") % (entry.section.title, entry.answered, entry.total))
             if entry.section.id == current_section_id:
                 self.setCurrentItem(row)
@@ -87,7 +90,7 @@ class AuditPage(QWidget):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.item_widget)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        set_property_by_key(self.scroll, "focusPolicy", "NoFocus")
         name_scroll_bars(self.scroll, self.tr("the item"))
 
         nav = QHBoxLayout()
@@ -118,9 +121,9 @@ class AuditPage(QWidget):
 
         # Enter goes to the next item, except where Enter means something else (a note's new line,
         # a pressed button, an open date popup): those widgets take the key first.
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        for key in ("Return", "Enter"):
             shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            set_property_by_key(shortcut, "context", "WidgetWithChildrenShortcut")
             shortcut.activated.connect(self._on_enter_shortcut_activated)
         QWidget.setTabOrder(self.sections, self.item_widget.done_radio)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup, QDateEdit, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
     QPlainTextEdit, QPushButton, QRadioButton, QVBoxLayout, QWidget,
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 from app.core.audit import Answer, Status
 from app.core.checklist import Guide, Item
 from app.core.platforms import PLATFORMS
+from app.ui.qt_property import set_property_by_key
 from app.ui.style import clear_layout, heading, name_scroll_bars
 from app.ui.text import describe_answer, long_date
 
@@ -35,7 +36,7 @@ class ItemWidget(QWidget):
         self.place_label = QLabel()
         self.place_label.setObjectName("quietText")
         self.check_label = heading("", 2)
-        self.check_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_property_by_key(self.check_label, "textInteractionFlags", "TextSelectableByMouse")
         self.detail_label = QLabel()
         self.detail_label.setWordWrap(True)
         self.previous_label = QLabel()
@@ -46,7 +47,7 @@ class ItemWidget(QWidget):
         self.quote_label = QLabel()
         self.quote_label.setWordWrap(True)
         self.quote_label.setObjectName("quoteText")
-        self.quote_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_property_by_key(self.quote_label, "textInteractionFlags", "TextSelectableByMouse")
         self.clause_label = QLabel()
         self.clause_label.setObjectName("quietText")
         why_layout = QVBoxLayout(self.why_box)
@@ -185,7 +186,7 @@ class ItemWidget(QWidget):
 
     def focus_answer(self) -> None:
         checked = self._status_group.checkedButton()
-        (checked or self.done_radio).setFocus(Qt.FocusReason.OtherFocusReason)
+        (checked or self.done_radio).setFocus()
 
     # -- intents out -------------------------------------------------------------------
 
@@ -235,7 +236,7 @@ class ItemWidget(QWidget):
         title = QLabel(f"<b>{_escape(platform)}</b>: {_escape(guide.title)}")
         steps = QLabel("<ol style='margin:0'>" + "".join(f"<li>{_escape(s)}</li>" for s in guide.steps) + "</ol>")
         steps.setWordWrap(True)
-        steps.setTextFormat(Qt.TextFormat.RichText)
+        set_property_by_key(steps, "textFormat", "RichText")
         checked = QLabel(self.tr("Steps last checked %s") % long_date(guide.checked))
         checked.setObjectName("quietText")
         button = QPushButton(self.tr("Open %s settings") % platform)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QSizeGrip, QStackedWidget, QVBoxLayout,
@@ -21,9 +22,12 @@ from app.session import AuditSession
 from app.store.errors import StoreError
 from app.ui import dialogs
 from app.ui.audit_page import AuditPage
-from app.ui.profile_page import ProfilePage
-from app.ui.review_page import ReviewPage
+from app.ui.qt_property import set_property_by_key
 from app.ui.style import STYLE_SHEET
+
+if TYPE_CHECKING:  # built on first use, so imported then: neither is on the way to the first paint
+    from app.ui.profile_page import ProfilePage
+    from app.ui.review_page import ReviewPage
 
 log = logging.getLogger(__name__)
 RETRY_SAVE_MS = 3000
@@ -38,7 +42,7 @@ class BannerWidget(QFrame):
         self.label = QLabel()
         self.label.setObjectName("bannerText")
         self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_property_by_key(self.label, "textInteractionFlags", "TextSelectableByMouse")
         self.action_button = QPushButton()
         self.action_button.hide()
         self.close_button = QPushButton(self.tr("Dismiss"))
@@ -102,6 +106,8 @@ class MainWindow(QMainWindow):
     @property
     def profile_page(self) -> ProfilePage:
         if self._profile_page is None:
+            from app.ui.profile_page import ProfilePage
+
             page = self._profile_page = ProfilePage(list(self.session.checklists.values()))
             page.details_submitted.connect(self._on_profile_page_details_submitted)
             page.cancel_requested.connect(self._show_audit_or_start)
@@ -124,6 +130,8 @@ class MainWindow(QMainWindow):
     @property
     def review_page(self) -> ReviewPage:
         if self._review_page is None:
+            from app.ui.review_page import ReviewPage
+
             page = self._review_page = ReviewPage()
             page.item_requested.connect(self.show_item)
             page.details_requested.connect(self.show_details)
@@ -309,7 +317,9 @@ class MainWindow(QMainWindow):
     def _add_action(self, menu, text, slot, shortcut=None) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            # setShortcuts, not setShortcut: the latter's overloads make PySide6 build the Qt
+            # namespace (see app.ui.qt_property), some 50 ms before the first paint.
+            action.setShortcuts([QKeySequence(shortcut)])
         action.triggered.connect(slot)
         menu.addAction(action)
         return action
@@ -339,6 +349,8 @@ class MainWindow(QMainWindow):
         dialogs.show_about(self, __version__)
 
     def bring_to_front(self) -> None:
+        from PySide6.QtCore import Qt
+
         self.setWindowState((self.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive)
         self.show()
         self.raise_()

@@ -113,11 +113,24 @@ def build_confirmation(checklist: Checklist, audit: Audit, document_id: str) -> 
 
 def pdf_file_name(confirmation: Confirmation) -> str:
     """e.g. 2026-27_Jones_Sian_S1234_self-audit.pdf: sorts by cycle then surname; safe anywhere."""
-    given, _, surname = confirmation.staff.name.rpartition(" ")
+    given, surname = _split_name(confirmation.staff.name)
     parts = [confirmation.cycle, surname, given, confirmation.staff.id.split("@")[0], "self-audit"]
     if confirmation.audit_type is AuditType.INDUCTION:
         parts[-1] = "induction"
     return "_".join(p for p in (_safe(p) for p in parts) if p) + ".pdf"
+
+
+# Words that belong to the surname that follows them: Ó Briain, van der Berg, ap Rhys.
+_SURNAME_PARTICLES = {"ó", "o", "ní", "nic", "mac", "mc", "de", "del", "della", "van", "von", "der", "den",
+                      "da", "di", "du", "le", "la", "ap", "ab", "bin", "binti", "al", "el"}
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    words = name.split()
+    start = len(words) - 1
+    while start > 1 and words[start - 1].casefold() in _SURNAME_PARTICLES:
+        start -= 1
+    return " ".join(words[:start]), " ".join(words[start:])
 
 
 def _safe(text: str) -> str:

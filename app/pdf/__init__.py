@@ -1,0 +1,1 @@
+"""The PDF HR receives, built with reportlab. Imported only when someone signs or exports."""

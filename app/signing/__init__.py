@@ -1,0 +1,1 @@
+"""Signing identities, PAdES signatures and their verification. Never imported at start-up."""

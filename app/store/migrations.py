@@ -33,7 +33,19 @@ def _to_1(db: Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_to_1]
+def _to_2(db: Database) -> None:
+    # One row per signed PDF: a completed audit can be exported again, and HR may ask which
+    # file is the latest. The PDF itself is not kept: the person chose where it went.
+    db["exports"].create(
+        {"id": int, "audit_id": int, "document_id": str, "signed_at": str, "signed_name": str,
+         "certificate_fingerprint": str, "pdf_sha256": str, "pdf_path": str},
+        pk="id", foreign_keys=[("audit_id", "audits", "id")],
+        not_null={"audit_id", "document_id", "signed_at", "pdf_sha256"},
+    )
+    db["exports"].create_index(["audit_id"])
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_to_1, _to_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -46,6 +46,19 @@ class AuditSummary:
     completed_at: datetime | None
 
 
+@dataclass(frozen=True)
+class ExportRecord:
+    """A signed PDF made from an audit: where it was written and what it hashed to."""
+
+    audit_id: int
+    document_id: str
+    signed_at: datetime
+    signed_name: str
+    certificate_fingerprint: str
+    pdf_sha256: str
+    pdf_path: str
+
+
 class AuditRepository:
     """Open with `AuditRepository.open(path)`; it says what it had to do in `notices`."""
 
@@ -149,7 +162,27 @@ class AuditRepository:
         self._write("UPDATE audits SET completed_at = ?, updated_at = ? WHERE id = ?",
                     [_iso(when), _now(), audit_id])
 
+    def record_export(self, record: ExportRecord) -> None:
+        """The signed state: completes the audit (if not already) and keeps the PDF's hash."""
+        self._check_writable()
+        with self._transaction():
+            self._conn.execute(
+                """INSERT INTO exports (audit_id, document_id, signed_at, signed_name,
+                     certificate_fingerprint, pdf_sha256, pdf_path) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                [record.audit_id, record.document_id, _iso(record.signed_at), record.signed_name,
+                 record.certificate_fingerprint, record.pdf_sha256, record.pdf_path])
+            self._conn.execute(
+                "UPDATE audits SET completed_at = coalesce(completed_at, ?), updated_at = ? WHERE id = ?",
+                [_iso(record.signed_at), _now(), record.audit_id])
+
     # -- reading -----------------------------------------------------------------------
+
+    def exports(self, audit_id: int) -> list[ExportRecord]:
+        return [
+            ExportRecord(r["audit_id"], r["document_id"], _dt(r["signed_at"]), r["signed_name"] or "",
+                         r["certificate_fingerprint"] or "", r["pdf_sha256"], r["pdf_path"] or "")
+            for r in self._rows("exports", "audit_id = ?", [audit_id], order_by="id")
+        ]
 
     def audit(self, audit_id: int) -> Audit | None:
         rows = list(self._rows("audits", "id = ?", [audit_id]))

@@ -34,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--policies", type=Path, metavar="DIR",
                           help="check each quote appears verbatim in the policy file the checklist names")
     validate.set_defaults(handler=_validate)
+
+    verify = commands.add_parser(
+        "verify", help="check signed confirmation PDFs (exit 0 only when every one is valid)"
+    )
+    verify.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a PDF, or a folder of them")
+    verify.set_defaults(handler=_verify)
     return parser
 
 
@@ -54,6 +60,41 @@ def _validate(args: argparse.Namespace) -> int:
         return 0
     print(f"{len(report.problems)} problem(s) in {bad} file(s); {len(report.files)} file(s) checked.", file=sys.stderr)
     return 1
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from app.signing.verify import verify_files
+
+    missing = [str(given) for given in args.files if not given.exists()]
+    if missing:
+        print(f"self-audit: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    files: list[Path] = []
+    for given in args.files:
+        if not given.is_dir():
+            files.append(given)
+            continue
+        try:  # its PDFs, not hidden ones such as macOS's ._name.pdf on a USB stick
+            files.extend(sorted(p for p in given.iterdir()
+                                if p.suffix.lower() == ".pdf" and not p.name.startswith(".") and p.is_file()))
+        except OSError as error:
+            print(f"self-audit: {given}: {error.strerror or error}", file=sys.stderr)
+            return 2
+    if not files:
+        print("self-audit: no PDF files to verify", file=sys.stderr)
+        return 2
+    if hasattr(sys.stdout, "reconfigure"):  # a name a console's code page lacks must not end the run
+        sys.stdout.reconfigure(errors="backslashreplace")
+    all_valid = True
+    for path, verdict in verify_files(files):
+        if verdict.valid and verdict.confirmation is not None:
+            c = verdict.confirmation
+            fingerprint = (verdict.fingerprint or "").replace(":", "")[:16]
+            print(f"VALID  {path}  {c.staff.name} ({c.staff.id}), {c.school}, {c.cycle}, fingerprint {fingerprint}…")
+        else:
+            all_valid = False
+            print(f"INVALID  {path}  {verdict.reason}")
+    return 0 if all_valid else 1
 
 
 def main(argv: list[str] | None = None) -> int:

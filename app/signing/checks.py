@@ -1,0 +1,247 @@
+"""The checks behind verify_pdf, with pyHanko: heavy to import, so only where files are verified.
+
+A valid signature is not an unchanged document: besides the signature itself, this insists on
+exactly one signature covering every byte of the file, a PAdES certification that permits no
+changes, and embedded data that names the person the certificate belongs to.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import unicodedata
+from datetime import timezone
+
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter, enumerate_sig_fields
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature, read_certification_data
+from pyhanko.sign.validation.settings import KeyUsageConstraints
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+from app.core.confirmation import JSON_NAME, Confirmation, ConfirmationError
+from app.signing.embedded_file import embedded_files, stream_bytes
+from app.signing.identity_types import certificate_fingerprint
+from app.signing.verdict import MESSAGES, Verdict, VerdictCode, damaged
+
+logger = logging.getLogger(__name__)
+
+MAX_DATA_BYTES = 2 * 1024 * 1024  # a confirmation is a few kB; bounds a decompression bomb
+
+# pyHanko logs a traceback for every tampered file it analyses; the verdict says it in one line.
+for _name in ("pyhanko.sign.diff_analysis", "pyhanko.sign.validation", "pyhanko.sign.general",
+              "pyhanko.pdf_utils", "pyhanko_certvalidator"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
+    logging.getLogger(_name).propagate = False
+
+
+def check_pdf(data: bytes) -> Verdict:
+    """verify_pdf's work: any failure inside pyHanko is a verdict, never an exception."""
+    if b"%PDF-" not in data[:1024]:
+        return Verdict.invalid(VerdictCode.NOT_PDF, MESSAGES[VerdictCode.NOT_PDF])
+    try:
+        return _check(data)
+    except _Invalid as invalid:
+        return invalid.verdict
+    except Exception as exc:  # noqa: BLE001 - untrusted input may break a parser anywhere
+        logger.info("verify: %s while checking a file", type(exc).__name__)
+        return damaged()
+
+
+class _Invalid(Exception):
+    def __init__(self, verdict: Verdict):
+        self.verdict = verdict
+
+
+def _check(data: bytes) -> Verdict:
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=True)
+        if reader.encrypted:
+            return damaged("the PDF is encrypted, which a confirmation never is")
+        signatures = list(enumerate_sig_fields(reader, filled_status=True))
+    except Exception as exc:  # noqa: BLE001
+        logger.info("verify: unparseable PDF (%s)", type(exc).__name__)
+        return damaged()
+    if not signatures:
+        return Verdict.invalid(VerdictCode.NO_SIGNATURE, MESSAGES[VerdictCode.NO_SIGNATURE])
+    if len(signatures) > 1:
+        return Verdict.invalid(VerdictCode.MULTIPLE_SIGNATURES,
+                               f"it has {len(signatures)} signatures; a confirmation has exactly one")
+    name, _, field_ref = signatures[0]
+    try:
+        signature = EmbeddedPdfSignature(reader, field_ref, name)
+        certificate = signature.signer_cert
+    except Exception:  # noqa: BLE001
+        return Verdict.invalid(VerdictCode.BROKEN_SIGNATURE, "the signature cannot be read")
+    signer = _signer(certificate)
+    status = _validate(signature, certificate, signer)
+    signer["signed_at"] = status.signer_reported_dt
+
+    if not status.intact:
+        return Verdict.invalid(VerdictCode.BROKEN_SIGNATURE, "the signature does not match the content: "
+                               "the file was altered or damaged after signing", **signer)
+    if not status.valid:
+        return Verdict.invalid(VerdictCode.BROKEN_SIGNATURE, "the signature value is not valid", **signer)
+    later = reader.xrefs.total_revisions - 1 - signature.signed_revision
+    if later > 0:
+        return Verdict.invalid(VerdictCode.CHANGED_AFTER_SIGNING, _describe_changes(reader, signature), **signer)
+    if status.coverage is not SignatureCoverageLevel.ENTIRE_FILE:
+        return Verdict.invalid(VerdictCode.NOT_WHOLE_FILE, MESSAGES[VerdictCode.NOT_WHOLE_FILE], **signer)
+    if not status.docmdp_ok or status.modification_level is not ModificationLevel.NONE:
+        return Verdict.invalid(VerdictCode.CHANGED_AFTER_SIGNING, "it was changed after it was signed", **signer)
+    _require_usable_certificate(certificate, status, signer)
+    _require_certified_no_changes(reader, signature, signer)
+
+    confirmation = _confirmation(reader, signer)
+    _require_same_person(confirmation, certificate, signer)
+    return Verdict(valid=True, reason="", code=VerdictCode.VALID, confirmation=confirmation, **signer)
+
+
+def _validate(signature, certificate, signer: dict):
+    subfilter = signature.sig_object.get("/SubFilter")
+    if signature.sig_object_type != "/Sig" or subfilter not in (
+            SigSeedSubFilter.PADES.value, SigSeedSubFilter.ADOBE_PKCS7_DETACHED.value):
+        raise _Invalid(Verdict.invalid(VerdictCode.NOT_CERTIFIED,
+                                       f"signed in a format the app does not use ({subfilter})", **signer))
+    # The signer's own certificate as the root: this proves integrity only. Whether HR trusts
+    # that key for that person is the register's decision, by fingerprint.
+    context = ValidationContext(trust_roots=[certificate], allow_fetching=False, revocation_mode="soft-fail")
+    usage = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
+    try:
+        return validate_pdf_signature(signature, context, key_usage_settings=usage)
+    except Exception as exc:  # noqa: BLE001
+        logger.info("verify: signature validation failed (%s)", type(exc).__name__)
+        raise _Invalid(Verdict.invalid(VerdictCode.BROKEN_SIGNATURE, "the signature cannot be checked",
+                                       **signer)) from exc
+
+
+def _require_usable_certificate(certificate, status, signer: dict) -> None:
+    # The certificate is its own trust anchor, and pyHanko checks neither the usage nor the dates
+    # of an anchor: so here. Dates against the signer's own clock, the only time there is (B-B).
+    def problem(reason: str) -> _Invalid:
+        return _Invalid(Verdict.invalid(VerdictCode.CERTIFICATE_PROBLEM, reason, **signer))
+
+    if not status.trusted:
+        indication = status.trust_problem_indic.name.lower().replace("_", " ") if status.trust_problem_indic else ""
+        raise problem(f"the signer's certificate cannot be used ({indication or 'unknown reason'})")
+    usage = certificate.key_usage_value
+    if usage is not None and not {"digital_signature", "non_repudiation"} & set(usage.native):
+        raise problem("the signer's certificate is not for signing documents")
+    signed_at = status.signer_reported_dt
+    validity = certificate["tbs_certificate"]["validity"]
+    if signed_at is not None and not validity["not_before"].native <= signed_at <= validity["not_after"].native:
+        raise problem(f"the signer's certificate was not valid at the time it says it was signed "
+                      f"({signed_at.astimezone(timezone.utc):%d %B %Y %H:%M} UTC)")
+
+
+def _signer(certificate) -> dict:
+    common_names = _subject_values(certificate, "common_name")
+    return {"fingerprint": certificate_fingerprint(certificate.dump()),
+            "signer_name": common_names[0] if len(common_names) == 1 else None}
+
+
+def _require_certified_no_changes(reader: PdfFileReader, signature: EmbeddedPdfSignature, signer: dict) -> None:
+    if signature.sig_object.get("/SubFilter") != SigSeedSubFilter.PADES.value:
+        raise _Invalid(Verdict.invalid(VerdictCode.NOT_CERTIFIED,
+                                       "signed as adbe.pkcs7.detached, not PAdES as the app signs", **signer))
+    certification = read_certification_data(reader)
+    ours = signature.sig_field.raw_get("/V")
+    if certification is None or not isinstance(ours, generic.IndirectObject) or \
+            reader.root["/Perms"].raw_get("/DocMDP") != ours:
+        raise _Invalid(Verdict.invalid(VerdictCode.NOT_CERTIFIED, "the signature is an approval signature, "
+                                       "not a certification that permits no changes", **signer))
+    if certification.permission is not MDPPerm.NO_CHANGES or signature.docmdp_level is not MDPPerm.NO_CHANGES:
+        level = signature.docmdp_level.name.lower().replace("_", " ") if signature.docmdp_level else "unknown"
+        raise _Invalid(Verdict.invalid(VerdictCode.NOT_CERTIFIED,
+                                       f"the certification permits changes ({level}); the app's permits none",
+                                       **signer))
+
+
+def _confirmation(reader: PdfFileReader, signer: dict) -> Confirmation:
+    def invalid(code: VerdictCode, reason: str | None = None) -> _Invalid:
+        return _Invalid(Verdict.invalid(code, reason or MESSAGES[code], **signer))
+
+    streams = embedded_files(reader, JSON_NAME)
+    if not streams:
+        raise invalid(VerdictCode.DATA_MISSING)
+    if len(streams) > 1:
+        raise invalid(VerdictCode.DATA_NOT_JSON, f"the file holds {len(streams)} copies of {JSON_NAME}, not one")
+    payload = stream_bytes(streams[0], MAX_DATA_BYTES)
+    if payload is None:
+        raise invalid(VerdictCode.DATA_NOT_JSON, f"{JSON_NAME} is too large or not stored as the app stores it")
+    try:
+        data = json.loads(payload.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise invalid(VerdictCode.DATA_NOT_JSON) from exc
+    try:
+        return Confirmation.from_json(data)
+    except ConfirmationError as exc:
+        raise invalid(VerdictCode.DATA_NOT_CONFIRMATION, f"the confirmation data is not a confirmation: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - the parser expects the schema's shapes
+        raise invalid(VerdictCode.DATA_NOT_CONFIRMATION, "the confirmation data is not a confirmation") from exc
+
+
+def _require_same_person(confirmation: Confirmation, certificate, signer: dict) -> None:
+    name, staff_id, signer_name = confirmation.staff.name, confirmation.staff.id, signer["signer_name"]
+    if signer_name is None or _nfc(signer_name) != _nfc(name):
+        whose = f"for {signer_name}" if signer_name else "that names no one"
+        raise _Invalid(Verdict.invalid(VerdictCode.SIGNER_MISMATCH, f"the confirmation is for {name}, but it was "
+                                       f"signed with a certificate {whose}", **signer))
+    # The ID may be in serialNumber, emailAddress or OU (see identity_x509): any attribute but the name.
+    others = [v for v in _subject_values(certificate) if v not in _subject_values(certificate, "common_name")]
+    if _nfc(staff_id).casefold() not in {_nfc(v).casefold() for v in others}:
+        raise _Invalid(Verdict.invalid(VerdictCode.SIGNER_MISMATCH,
+                                       f"the staff ID {staff_id} is not in the signer's certificate", **signer))
+
+
+def _subject_values(certificate, kind: str | None = None) -> list[str]:
+    return [attribute["value"].native for rdn in certificate.subject.chosen for attribute in rdn
+            if (kind is None or attribute["type"].native == kind) and isinstance(attribute["value"].native, str)]
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def _describe_changes(reader: PdfFileReader, signature: EmbeddedPdfSignature) -> str:
+    """'it was changed after it was signed (annotations, pages)': what the later updates touched."""
+    kinds: set[str] = set()
+    try:
+        info = reader.trailer_view.raw_get("/Info")
+        info_ref = info.reference if isinstance(info, generic.IndirectObject) else None
+        for revision in range(signature.signed_revision + 1, reader.xrefs.total_revisions):
+            for ref in reader.xrefs.explicit_refs_in_revision(revision):
+                kinds.add(_kind(reader.get_object(ref, revision=revision), ref == info_ref))
+    except Exception:  # noqa: BLE001 - the description is a courtesy; the verdict stands without it
+        kinds.clear()
+    detail = ", ".join(kind for kind in _KINDS if kind in kinds)
+    detail = f" ({detail})" if detail else ""
+    return f"it was changed after it was signed{detail}"
+
+
+_KINDS = ("pages", "annotations", "form fields", "signatures", "attachments", "metadata", "document properties")
+
+
+def _kind(obj, is_info: bool) -> str:
+    if is_info:
+        return "document properties"
+    if not isinstance(obj, generic.DictionaryObject):
+        return ""
+    kind, subtype = obj.get("/Type"), obj.get("/Subtype")
+    if kind in ("/Sig", "/DocTimeStamp"):
+        return "signatures"
+    if "/FT" in obj or subtype == "/Widget":
+        return "form fields"
+    if kind == "/Annot" or (subtype and "/Rect" in obj):
+        return "annotations"
+    if kind == "/Page":
+        return "pages"
+    if kind == "/Metadata":
+        return "metadata"
+    if kind == "/EmbeddedFile":
+        return "attachments"
+    return ""

@@ -1,0 +1,189 @@
+"""Verifying signed confirmations: one PDF's bytes, or many files in worker processes.
+
+Files come from anyone, so each is checked in a worker process with a time limit, after its
+size is checked and before it is read; one bad file never stops the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import sys
+import time
+from collections import deque
+from collections.abc import Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.signing.verdict import Verdict, VerdictCode, damaged, timed_out, too_large, unreadable
+
+__all__ = ["MAX_BYTES", "TIMEOUT_S", "Verdict", "VerdictCode", "verify_file", "verify_files", "verify_pdf"]
+
+logger = logging.getLogger(__name__)
+
+MAX_BYTES = 20 * 1024 * 1024
+TIMEOUT_S = 20.0
+MAX_WORKERS = 4
+STARTUP_S = 15.0  # on top of the limit for a new worker's first file: starting it and importing pyHanko
+WORKER_MEMORY = 1536 * 1024 * 1024  # a decompression bomb meets MemoryError, not the OOM killer
+_CHECKS = "app.signing.checks"
+
+
+def verify_pdf(data: bytes) -> Verdict:
+    """What `data`, a signed confirmation PDF, proves; never raises on bad input."""
+    from app.signing.checks import check_pdf  # pyHanko: imported only once something is verified
+
+    return check_pdf(data)
+
+
+def verify_file(path: Path, max_bytes: int = MAX_BYTES) -> Verdict:
+    """One file, in this process, no time limit: size checked before reading."""
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            return Verdict.invalid(VerdictCode.UNREADABLE, "not a file")
+        if size > max_bytes:
+            return too_large(max_bytes)
+        with path.open("rb") as file:
+            data = file.read(max_bytes + 1)  # it may have grown since
+    except OSError as error:
+        return unreadable(error)
+    if len(data) > max_bytes:
+        return too_large(max_bytes)
+    try:
+        return verify_pdf(data)
+    except Exception as exc:  # noqa: BLE001 - check_pdf catches its own; this is the last net
+        logger.info("verify: %s escaped the checks", type(exc).__name__)
+        return damaged()
+
+
+def verify_files(paths: Iterable[Path | str], *, max_bytes: int = MAX_BYTES, timeout_s: float = TIMEOUT_S,
+                 workers: int | None = None) -> list[tuple[Path, Verdict]]:
+    """A verdict for every path, in the order given, each checked within `timeout_s` seconds."""
+    files = [Path(p) for p in paths]
+    verdicts: dict[int, Verdict] = {}
+    queue: deque[_Job] = deque()
+    for index, path in enumerate(files):
+        early = _before_reading(path, max_bytes)
+        if early is not None:
+            verdicts[index] = early
+        else:
+            queue.append(_Job(index, path))
+    if queue:
+        count = workers or min(MAX_WORKERS, os.cpu_count() or 1)
+        with _WorkerPool(min(count, len(queue))) as pool:
+            verdicts.update(pool.run(queue, max_bytes, timeout_s))
+    return [(path, verdicts[index]) for index, path in enumerate(files)]
+
+
+def _before_reading(path: Path, max_bytes: int) -> Verdict | None:
+    try:
+        if not path.is_file():
+            return Verdict.invalid(VerdictCode.UNREADABLE, "not a file" if path.exists() else "no such file")
+        if path.stat().st_size > max_bytes:
+            return too_large(max_bytes)
+    except OSError as error:
+        return unreadable(error)
+    return None
+
+
+@dataclass
+class _Job:
+    index: int
+    path: Path
+    alone: bool = False  # was in flight when a worker died: rerun on its own to find the culprit
+    deadline: float = 0.0
+
+
+class _WorkerPool:
+    """A process pool that a stuck or crashed file cannot take down with the others."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.executor = self._new_executor()
+        self.started = 0  # jobs given to this executor: the first `workers` also start a process
+
+    def __enter__(self) -> _WorkerPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=_context(), initializer=_limit_memory)
+
+    def _replace(self) -> None:
+        # No public way to stop a running task: end this pool's own worker processes.
+        for process in list(getattr(self.executor, "_processes", {}).values()):
+            process.kill()
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        self.executor = self._new_executor()
+        self.started = 0
+
+    def run(self, queue: deque[_Job], max_bytes: int, timeout_s: float, task=verify_file) -> dict[int, Verdict]:
+        verdicts: dict[int, Verdict] = {}
+        running: dict[Future, _Job] = {}
+        while queue or running:
+            # At most one job per worker, so each starts when submitted and its deadline is fair.
+            while queue and len(running) < self.workers and not (queue[0].alone and running) \
+                    and not any(job.alone for job in running.values()):
+                job = queue.popleft()
+                job.deadline = time.monotonic() + timeout_s + (STARTUP_S if self.started < self.workers else 0)
+                running[self.executor.submit(task, job.path, max_bytes)] = job
+                self.started += 1
+            soonest = min(job.deadline for job in running.values())
+            done, _ = wait(running, timeout=max(0.0, soonest - time.monotonic()), return_when=FIRST_COMPLETED)
+            crashed = []
+            for future in done:
+                job = running.pop(future)
+                try:
+                    verdicts[job.index] = future.result()
+                except BrokenProcessPool:
+                    crashed.append(job)
+                except Exception as exc:  # noqa: BLE001 - e.g. a verdict that failed to pickle
+                    logger.info("verify: worker failed with %s", type(exc).__name__)
+                    verdicts[job.index] = damaged()
+            now = time.monotonic()
+            late = [f for f, job in running.items() if job.deadline <= now and not f.done()]
+            if not crashed and not late:
+                continue
+            for future in late:
+                verdicts[running.pop(future).index] = timed_out(timeout_s)
+            for job in crashed:
+                if job.alone:
+                    logger.info("verify: a file crashed its worker")
+                    verdicts[job.index] = damaged("checking it crashed the checker: the PDF is probably damaged")
+                else:
+                    job.alone = True
+                    queue.appendleft(job)
+            # Innocent bystanders of a replaced pool start again, with fresh deadlines.
+            for future, job in list(running.items()):
+                if future.done() and not future.exception():
+                    verdicts[job.index] = future.result()
+                else:
+                    queue.appendleft(job)
+            running.clear()
+            self._replace()
+        return verdicts
+
+
+def _limit_memory() -> None:
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY, WORKER_MEMORY))
+    except (ImportError, ValueError, OSError):  # Windows has no such limit; macOS ignores it
+        pass
+
+
+def _context():
+    """Workers never fork the caller, which may be a Qt app with threads; on Linux they fork from a
+    clean server process that has pyHanko imported already, so a new pool starts in milliseconds."""
+    if sys.platform.startswith("linux") and not getattr(sys, "frozen", False):
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([_CHECKS])
+        return context
+    return multiprocessing.get_context("spawn")

@@ -15,7 +15,7 @@ RUN_DEBS := python3 python3-venv python3-pip libegl1 libgl1 libfontconfig1 libgl
   libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 \
   libxcb-xinerama0 fonts-dejavu-core
 # What the headless suite needs besides: a virtual screen, a keyring, PDF tools, a screen-reader bus.
-TEST_DEBS := xvfb xauth dbus dbus-x11 gnome-keyring poppler-utils qpdf libnss3-tools \
+TEST_DEBS := xvfb xauth dbus dbus-x11 gnome-keyring poppler-utils qpdf libnss3-tools openssl \
   at-spi2-core python3-pyatspi
 
 SOURCES := $(shell find app checklists resources -type f -not -name '*.pyc' 2>/dev/null) pyproject.toml

@@ -16,7 +16,7 @@ from app.core.audit import Answer, Audit, AuditType, Person, first_unanswered_id
 from app.core.checklist import Checklist, Profile
 from app.core.cycle import cycle_for
 from app.store.errors import StoreError
-from app.store.repository import AuditRepository, AuditSummary
+from app.store.repository import AuditRepository, AuditSummary, ExportRecord
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class AuditSession:
         self._now = now
         self.cycle = cycle_for(today(), cycle_start_month)
         self.audit: Audit | None = repository.latest_audit(self.cycle)
-        self.read_only = repository.read_only
+        self.read_only = repository.read_only or self.signed
         self.viewing_earlier = False  # an earlier cycle's audit is open, read-only
         self.save_state = SaveState()
         self._previous: Audit | None = self._find_previous()
@@ -58,6 +58,26 @@ class AuditSession:
             return self.checklists[self.audit.checklist_id]
         except KeyError:
             return None
+
+    @property
+    def signed(self) -> bool:
+        """Signed audits are locked: the PDF HR holds must stay the truth about them."""
+        return self.audit is not None and self.audit.id is not None and bool(self.exports())
+
+    def exports(self) -> list[ExportRecord]:
+        if self.audit is None or self.audit.id is None:
+            return []
+        return self.repository.exports(self.audit.id)
+
+    def record_export(self, record: ExportRecord) -> None:
+        """The signed PDF is written: keep its hash, complete the audit and lock its answers."""
+        audit = self._require_open(allow_signed=True)
+        self._flush()
+        self.repository.record_export(record)
+        if audit.completed_at is None:
+            audit.completed_at = record.signed_at
+        self.read_only = True
+        log.info("audit %s signed as document %s", audit.id, record.document_id)
 
     def today(self) -> date:
         return self._today()
@@ -75,7 +95,7 @@ class AuditSession:
 
     def open_current(self) -> None:
         self.audit = self.repository.latest_audit(self.cycle)
-        self.read_only = self.repository.read_only
+        self.read_only = self.repository.read_only or self.signed
         self.viewing_earlier = False
         self._previous = self._find_previous()
 
@@ -154,10 +174,11 @@ class AuditSession:
         state.last_error = ""
         return True
 
-    def _require_open(self) -> Audit:
+    def _require_open(self, allow_signed: bool = False) -> Audit:
         if self.audit is None:
             raise RuntimeError("no audit is open")
-        if self.read_only:
+        if self.read_only and not (allow_signed and self.signed and not self.repository.read_only
+                                   and not self.viewing_earlier):
             raise StoreError("This audit is open read-only.")
         return self.audit
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea, QTreeWidget, QTreeWidgetItem,
@@ -22,6 +24,8 @@ class ReviewPage(QWidget):
     item_requested = Signal(str)
     details_requested = Signal()
     back_requested = Signal()
+    sign_requested = Signal()
+    open_folder_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -35,6 +39,15 @@ class ReviewPage(QWidget):
         self.blockers_layout.setContentsMargins(0, 0, 0, 0)
         self.ready_label = QLabel()
         self.ready_label.setWordWrap(True)
+        self.sign_button = QPushButton(self.tr("&Sign and export PDF\u2026"))
+        self.sign_button.setAccessibleName(self.tr("Sign your confirmation and save the PDF for HR"))
+        self.sign_button.clicked.connect(self.sign_requested)
+        self.sign_button.hide()
+        self.open_folder_button = QPushButton(self.tr("&Open the folder"))
+        self.open_folder_button.setAccessibleName(self.tr("Open the folder holding the signed PDF"))
+        self.open_folder_button.clicked.connect(lambda: self.open_folder_requested.emit(self._saved_folder))
+        self.open_folder_button.hide()
+        self._saved_folder = ""
 
         self.answers_tree = QTreeWidget()
         self.answers_tree.setColumnCount(2)
@@ -53,6 +66,8 @@ class ReviewPage(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.open_folder_button)
+        buttons.addWidget(self.sign_button)
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -73,7 +88,8 @@ class ReviewPage(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
 
-    def show_review(self, checklist: Checklist, audit: Audit, blockers: list[Blocker], read_only: bool) -> None:
+    def show_review(self, checklist: Checklist, audit: Audit, blockers: list[Blocker], read_only: bool,
+                    exports: list | None = None) -> None:
         sections = applicable_sections(checklist, audit.profile)
         answers = [audit.answer(i.id) for _, items in sections for i in items]
         counts = {s: sum(a.status is s for a in answers) for s in Status}
@@ -84,6 +100,7 @@ class ReviewPage(QWidget):
                  done=counts[Status.DONE], action=counts[Status.ACTION], na=counts[Status.NOT_APPLICABLE],
                  open=sum(not a.is_answered for a in answers)))
         self._show_blockers(blockers, read_only)
+        self._show_signing(blockers, read_only, exports or [])
         self._show_answers(sections, audit)
 
     def _show_blockers(self, blockers: list[Blocker], read_only: bool) -> None:
@@ -108,6 +125,26 @@ class ReviewPage(QWidget):
         else:
             self.ready_label.setText(self.tr("Everything is answered. You are ready to sign your confirmation for HR."))
         self.ready_label.setVisible(bool(self.ready_label.text()))
+
+    def _show_signing(self, blockers: list[Blocker], read_only: bool, exports: list) -> None:
+        """Sign once nothing blocks; once signed, say where the PDF went and offer it again."""
+        if exports:
+            last = exports[-1]
+            self._saved_folder = str(Path(last.pdf_path).parent) if last.pdf_path else ""
+            self.ready_label.setText(self.tr(
+                "Signed on {date}. Your answers are now locked. Saved as {path}\n"
+                "Your signing key's fingerprint: {fingerprint}").format(
+                date=long_date(last.signed_at.astimezone().date()), path=last.pdf_path,
+                fingerprint=last.certificate_fingerprint))
+            self.ready_label.setVisible(True)
+            self.sign_button.setText(self.tr("&Export again\u2026"))
+            self.sign_button.setAccessibleName(self.tr("Sign and save the PDF again"))
+        else:
+            self.sign_button.setText(self.tr("&Sign and export PDF\u2026"))
+            self.sign_button.setAccessibleName(self.tr("Sign your confirmation and save the PDF for HR"))
+        can_sign = not blockers and (not read_only or bool(exports))
+        self.sign_button.setVisible(can_sign)
+        self.open_folder_button.setVisible(bool(exports) and bool(self._saved_folder))
 
     def _show_answers(self, sections, audit: Audit) -> None:
         self.answers_tree.clear()

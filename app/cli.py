@@ -40,6 +40,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a PDF, or a folder of them")
     verify.set_defaults(handler=_verify)
+
+    demo = commands.add_parser(
+        "demo", help="make sample staff with signed confirmations, for trying the HR side (never touches your data)"
+    )
+    demo.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the PDFs (created if needed)")
+    demo.add_argument("--count", type=int, default=12, metavar="N", help="how many sample staff (default 12)")
+    demo.add_argument("--checklist", default="model-policy", metavar="ID",
+                      help="the bundled checklist (school) they follow (default model-policy)")
+    demo.add_argument("--seed", type=int, default=2026, help="the same seed makes the same people and answers")
+    demo.set_defaults(handler=_demo)
     return parser
 
 
@@ -95,6 +105,26 @@ def _verify(args: argparse.Namespace) -> int:
             all_valid = False
             print(f"INVALID  {path}  {verdict.reason}")
     return 0 if all_valid else 1
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from app.checklist_files import load_bundled
+    from app.demo import make_demo
+
+    if not 1 <= args.count <= 2000:
+        print("self-audit: --count must be between 1 and 2000", file=sys.stderr)
+        return 2
+    checklists, problems = load_bundled()
+    chosen = next((c for c in checklists if c.id == args.checklist), None)
+    if chosen is None:
+        known = ", ".join(sorted(c.id for c in checklists))
+        print(f"self-audit: no bundled checklist {args.checklist!r}; choose one of: {known}", file=sys.stderr)
+        return 2
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="backslashreplace")
+    written = make_demo(args.out, args.count, chosen, seed=args.seed)
+    print(f"{len(written)} signed confirmation(s) for {chosen.school} in {args.out}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

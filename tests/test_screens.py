@@ -88,3 +88,27 @@ def test_every_screen_fits_and_is_saved_for_review(window_at, size):
     window.show_review()
     shoot(window, SHOTS / f"{name}-5-review.png")
     assert fully_inside(window.review_page.title, window) and fully_inside(window.review_page.summary_label, window)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_review_ready_to_sign_and_the_sign_dialog_fit(qtbot, window_at, size, tmp_path):
+    SHOTS.mkdir(exist_ok=True)
+    name = f"{size[0]}x{size[1]}"
+    window = window_at(size, audit=True)
+    session = window.session
+    for item in session.checklist.applicable_items(session.audit.profile):
+        session.set_answer(item.id, Answer(Status.DONE))
+    from app.signing.identity import IdentityStore
+
+    window._identities = lambda: IdentityStore(tmp_path / "identity")  # the dialog only reads it here
+    window.show_review()
+    shoot(window, SHOTS / f"{name}-6-review-ready.png")
+    assert window.review_page.sign_button.isVisible()
+    window.review_page.sign_button.click()
+    dialog = window.sign_dialog
+    qtbot.waitExposed(dialog)
+    shoot(dialog, SHOTS / f"{name}-7-sign-dialog.png")
+    # a dialog taller than a small laptop's screen, less its taskbar, would hide its buttons
+    assert dialog.height() <= size[1] - 40, f"the sign dialog is {dialog.height()} px tall"
+    assert fully_inside(dialog.sign_button, dialog) and fully_inside(dialog.pad, dialog)
+    dialog.reject()

@@ -57,7 +57,7 @@ def run_app(argv: list[str] | None = None) -> int:
     sys.excepthook = _excepthook
     checklists = BundledChecklists()
     session = AuditSession(repository, checklists)
-    window = MainWindow(session, list(repository.notices))
+    window = MainWindow(session, list(repository.notices), identities=lambda: _identity_store(folder))
     # The other checklists are read just after the first paint; a problem in any is shown then.
     window.first_painted.connect(
         lambda: QTimer.singleShot(READ_REST_AFTER_PAINT_MS, lambda: _report_checklist_problems(window, checklists)))
@@ -71,6 +71,12 @@ def run_app(argv: list[str] | None = None) -> int:
     repository.close()
     lock.release()
     return code
+
+
+def _identity_store(folder):
+    from app.signing.identity import IdentityStore
+
+    return IdentityStore(folder / "identity")
 
 
 def _listen_for_later_launches(window: MainWindow, folder) -> None:

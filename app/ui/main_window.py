@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, QUrl, Signal
@@ -65,10 +66,14 @@ class MainWindow(QMainWindow):
     first_painted = Signal()
 
     def __init__(self, session: AuditSession, notices: list[str] | None = None,
-                 open_url=QDesktopServices.openUrl):
+                 open_url=QDesktopServices.openUrl, identities=None):
         super().__init__()
         self.session = session
         self._open_url = open_url
+        # A zero-argument callable giving the signing-identity store; called on first signing,
+        # since the keyring behind it is no part of start-up.
+        self._identities = identities
+        self.sign_dialog = None
         self._painted = False
         self._editing_details = False
         self.setStyleSheet(STYLE_SHEET)
@@ -136,6 +141,8 @@ class MainWindow(QMainWindow):
             page.item_requested.connect(self.show_item)
             page.details_requested.connect(self.show_details)
             page.back_requested.connect(self._show_audit_or_start)
+            page.sign_requested.connect(self._on_review_page_sign_requested)
+            page.open_folder_requested.connect(lambda folder: self._open_url(QUrl.fromLocalFile(folder)))
             self.stack.addWidget(page)
         return self._review_page
 
@@ -195,7 +202,8 @@ class MainWindow(QMainWindow):
             return
         self._flush_typing()
         blockers = signing_blockers(session.checklist, session.audit, session.today())
-        self.review_page.show_review(session.checklist, session.audit, blockers, session.read_only)
+        self.review_page.show_review(session.checklist, session.audit, blockers, session.read_only,
+                                     session.exports())
         self.stack.setCurrentWidget(self.review_page)
         self.review_page.back_button.setFocus()
 
@@ -253,6 +261,36 @@ class MainWindow(QMainWindow):
         self._refresh_progress()
         self._update_save_label()
 
+    def _on_review_page_sign_requested(self) -> None:
+        session = self.session
+        if session.audit is None or session.checklist is None or self._identities is None:
+            return
+        from app.ui.sign_dialog import SignDialog
+
+        exports = session.exports()
+        folder = Path(exports[-1].pdf_path).parent if exports and exports[-1].pdf_path else None
+        self.sign_dialog = SignDialog(session.checklist, session.audit, self._identities(), self, folder=folder)
+        self.sign_dialog.signed.connect(self._on_sign_dialog_signed)
+        self.sign_dialog.open()
+
+    def _on_sign_dialog_signed(self, result) -> None:
+        from app.store.repository import ExportRecord
+
+        record = ExportRecord(self.session.audit.id, result.document_id, result.signed_at,
+                              result.confirmation.staff.name, result.fingerprint, result.pdf_sha256,
+                              str(result.path))
+        try:
+            self.session.record_export(record)
+        except StoreError as exc:
+            self.banner.show_message(self.tr(
+                "Your PDF was saved as {path}, but the app could not note that it is signed: {error}").format(
+                path=result.path, error=exc))
+            return
+        self.banner.show_message(self.tr("Your signed confirmation is saved as {path}. Send it to HR.")
+                                 .format(path=result.path))
+        self._update_title()
+        self.show_review()
+
     def _on_item_widget_link_requested(self, url: str) -> None:
         if not self._open_url(QUrl(url)):
             platform = next((p.name for p in PLATFORMS.values() if p.owns_host(QUrl(url).host())), "")
@@ -299,7 +337,8 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         audit = self.session.audit
         school = audit.school if audit else ""
-        suffix = self.tr(" (read-only)") if self.session.read_only else ""
+        suffix = (self.tr(" (signed)") if self.session.signed else
+                  self.tr(" (read-only)") if self.session.read_only else "")
         self.setWindowTitle(f"{school} \u2014 {audit.cycle}{suffix}" if audit else "")
 
     def _build_menus(self) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -166,7 +165,6 @@ def test_the_certificate_names_the_person_and_can_be_a_trust_anchor(staff_id, at
         assert san.get_values_for_type(x509.RFC822Name) == [EMAIL]
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")
 def test_openssl_reads_the_certificate_trusts_it_as_an_anchor_and_opens_the_key_with_the_secret(folder):
     made = IdentityStore(folder).create(NAME, EMAIL, SCHOOL)
     cert = str(folder / CERTIFICATE_FILE_NAME)
@@ -406,7 +404,6 @@ def _run_child(tmp_path: Path, folder: Path, command: list[str]) -> dict[str, st
     return dict(line.split(" ", 1) for line in child.stdout.splitlines())
 
 
-@pytest.mark.skipif(shutil.which("dbus-run-session") is None, reason="dbus-run-session is not installed")
 def test_a_session_without_an_unlocked_keyring_is_reported_as_locked(folder, tmp_path):
     """A D-Bus session with no keyring daemon: D-Bus starts gnome-keyring, which has no unlocked
     collection and nowhere to show its prompt, so the prompt is dismissed ("Prompt dismissed")."""
@@ -418,7 +415,6 @@ def test_a_session_without_an_unlocked_keyring_is_reported_as_locked(folder, tmp
     assert files_in(folder) == before
 
 
-@pytest.mark.skipif(shutil.which("gnome-keyring-daemon") is None, reason="gnome-keyring is not installed")
 def test_a_locked_keyring_collection_is_reported_as_locked(folder, tmp_path):
     IdentityStore(folder).create(NAME, EMAIL, SCHOOL)
     before = files_in(folder)

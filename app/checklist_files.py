@@ -1,19 +1,36 @@
-"""Reading checklist files from disk: the bundled set and files named on the command line."""
+"""Reading checklist files from disk: the bundled set and files named on the command line.
+
+The bundled set can keep tomllib's results in a cache folder (ParseCache), so that a later
+start skips the parse, though never a check.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 from app.core.checklist import Checklist, Guide
-from app.core.checklist_reader import is_guides_file, policy_file_named, read_checklist, read_guides
+from app.core.checklist_reader import (
+    Loads, is_guides_file, parse_toml, policy_file_named, read_checklist, read_guides,
+)
 from app.core.problems import Problem
 from app.resources import checklists_dir
 
+log = logging.getLogger(__name__)
 GUIDES_FILE = "platform-guides.toml"
 MAX_BYTES = 1_000_000  # a checklist is a few tens of KB; refuse anything absurd before parsing
+CACHE_FORMAT = 1
+# Marks a date or time in the cached JSON; a real table with this key is escaped, so none is mistaken.
+_TAG = "\x00toml"
+_FROM_ISO = {"date": date.fromisoformat, "datetime": datetime.fromisoformat, "time": time.fromisoformat}
 
 
 @dataclass
@@ -106,11 +123,13 @@ class BundledChecklists(Mapping[str, Checklist]):
 
     An audit in progress needs only its own checklist to show its first item, so start-up
     reads that one file (named after its id); listing them all (the start page) reads the rest.
+    With a `cache_folder`, each file's parse is kept there for the next start.
     """
 
-    def __init__(self, today: date | None = None, folder: Path | None = None):
+    def __init__(self, today: date | None = None, folder: Path | None = None, cache_folder: Path | None = None):
         self._today = today or date.today()
         self._folder = folder or checklists_dir()
+        self._cache = ParseCache(cache_folder) if cache_folder is not None else None
         self._loaded: dict[str, Checklist] = {}
         self._all_read = False
         self._guides: tuple[Guide, ...] | None = None
@@ -147,12 +166,90 @@ class BundledChecklists(Mapping[str, Checklist]):
             self.problems += problems
             self._guides = ()
             if guides_text is not None:
-                self._guides, problems = read_guides(guides_text, GUIDES_FILE, self._today)
+                self._guides, problems = read_guides(guides_text, GUIDES_FILE, self._today,
+                                                     loads=self._loads(GUIDES_FILE))
                 self.problems += problems
         text, problems = read_text(path, path.name)
         self.problems += problems
         if text is not None:
-            checklist, found = read_checklist(text, path.name, self._today, self._guides)
+            checklist, found = read_checklist(text, path.name, self._today, self._guides,
+                                              loads=self._loads(path.name))
             self.problems += found
             if checklist is not None:
                 self._loaded[checklist.id] = checklist
+
+    def _loads(self, name: str) -> Loads:
+        return self._cache.loads_for(name) if self._cache is not None else parse_toml
+
+
+class ParseCache:
+    """tomllib's result for each file, kept as JSON and keyed by the SHA-256 of the file's text.
+
+    A later start skips the TOML parse (some 20 ms) but none of the reader's checks. A cache file
+    that is missing, stale or unreadable is ignored, and rewritten from a fresh parse.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def loads_for(self, name: str) -> Loads:
+        path = self.folder / f"{name}.json"
+
+        def loads(text: str) -> dict[str, Any]:
+            key = {"format": CACHE_FORMAT, "python": "%d.%d.%d" % sys.version_info[:3],
+                   "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
+            data = _read_cache(path, key)
+            if data is None:
+                data = parse_toml(text)  # a TOML error raises here, and nothing is written
+                _write_cache(path, {"key": key, "data": data})
+            return data
+
+        return loads
+
+
+def _read_cache(path: Path, key: dict) -> dict[str, Any] | None:
+    try:
+        cached = json.loads(path.read_bytes(), object_hook=_untag)
+        if cached["key"] == key and isinstance(cached["data"], dict):
+            return cached["data"]
+    except FileNotFoundError:
+        pass
+    except Exception as exc:  # a cache is never worth failing for: parse afresh
+        log.info("ignoring the unreadable parse cache %s: %s", path.name, exc)
+    return None
+
+
+def _write_cache(path: Path, cached: dict) -> None:
+    import tempfile  # only a cache miss writes
+
+    try:
+        payload = json.dumps(_tag(cached))
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")  # owner-only (0600)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as file:
+                file.write(payload)
+            os.replace(temp, path)  # readers see the old file or the new one, never half of one
+        except BaseException:
+            os.unlink(temp)
+            raise
+    except Exception as exc:
+        log.info("could not write the parse cache %s: %s", path.name, exc)
+
+
+def _tag(value: Any) -> Any:
+    if isinstance(value, dict):
+        table = {key: _tag(item) for key, item in value.items()}
+        return {_TAG: "table", "v": list(table.items())} if _TAG in table else table
+    if isinstance(value, list):
+        return [_tag(item) for item in value]
+    if isinstance(value, (date, time)):  # datetime is a date too
+        return {_TAG: type(value).__name__, "v": value.isoformat()}
+    return value
+
+
+def _untag(obj: dict[str, Any]) -> Any:
+    if _TAG not in obj:
+        return obj
+    kind, value = obj[_TAG], obj["v"]
+    return dict(value) if kind == "table" else _FROM_ISO[kind](value)

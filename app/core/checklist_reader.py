@@ -1,16 +1,16 @@
 """Reading checklist and platform-guide TOML text into checked objects.
 
 Everything is read from text already in memory: opening files is the caller's job. Every
-problem is collected, never just the first, and no input raises.
+problem is collected, never just the first, and no input raises. A caller may pass its own
+`loads` (a cache of parse results, say) in place of `parse_toml`; every check still runs.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit
 
 from app.core.checklist import (
@@ -46,6 +46,16 @@ _GUIDE_KEYS = {"id", "platform", "title", "url", "checked", "steps"}
 _GUIDES_FILE_KEYS = {"format", "kind", "guides"}
 
 
+Loads = Callable[[str], dict[str, Any]]
+
+
+def parse_toml(text: str) -> dict[str, Any]:
+    """tomllib.loads, imported on first use: a start-up served from a parse cache never needs it."""
+    import tomllib
+
+    return tomllib.loads(text)
+
+
 def content_sha256(text: str) -> str:
     """The checklist's content hash: line endings folded so a Windows checkout hashes alike."""
     return hashlib.sha256(text.replace("\r\n", "\n").encode("utf-8")).hexdigest()
@@ -60,7 +70,7 @@ class _Reader:
     def problem(self, message: str, where: str = "", field: str = "", line: int | None = None):
         self.problems.append(Problem(self.file, message, line=line, where=where, field=field))
 
-    def parse(self, text: str) -> dict[str, Any] | None:
+    def parse(self, text: str, loads: Loads) -> dict[str, Any] | None:
         if not isinstance(text, str):
             self.problem("the file is not text")
             return None
@@ -68,15 +78,19 @@ class _Reader:
             self.problem(f"the file is too large ({len(text):,} characters; the limit is {MAX_TEXT:,})")
             return None
         try:
-            return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
+            return loads(text)
+        except RecursionError:
+            self.problem("not valid TOML: nested too deeply")
+        except ValueError as exc:
+            import tomllib  # loaded already: only tomllib's own parse raises its error
+
+            if not isinstance(exc, tomllib.TOMLDecodeError):
+                raise
             line = _line_of(str(exc))
             if line is None and "end of document" in str(exc):
                 line = len(text.rstrip("\n").splitlines()) or 1  # the file ends mid-value
             message = re.sub(r"\s*\(at (?:line \d+, column \d+|end of document)\)", "", str(exc)).strip()
             self.problem(f"not valid TOML: {message}", line=line)
-        except RecursionError:
-            self.problem("not valid TOML: nested too deeply")
         return None
 
     def known(self, value: str, choices, what: str, where: str, field: str) -> bool:
@@ -242,10 +256,11 @@ class _Reader:
                     self.problem(f"no steps for {PLATFORMS[platform].name}", f"guide '{gid}'", "platform")
 
 
-def read_guides(text: str, file: str, today: date) -> tuple[tuple[Guide, ...], list[Problem]]:
+def read_guides(text: str, file: str, today: date,
+                loads: Loads = parse_toml) -> tuple[tuple[Guide, ...], list[Problem]]:
     """Read a shared platform-guides file."""
     reader = _Reader(file, today)
-    data = reader.parse(text)
+    data = reader.parse(text, loads)
     if data is None:
         return (), reader.problems
     reader.unknown(data, _GUIDES_FILE_KEYS, "")
@@ -264,6 +279,8 @@ def is_guides_file(text: str) -> bool:
 
 def policy_file_named(text: str) -> str | None:
     """The policy file a checklist names, or None when it cannot be told."""
+    import tomllib
+
     try:
         policy = tomllib.loads(text).get("policy")
     except (tomllib.TOMLDecodeError, RecursionError):
@@ -280,10 +297,11 @@ def read_checklist(
     today: date,
     shared_guides: Iterable[Guide] = (),
     policy_text: str | None = None,
+    loads: Loads = parse_toml,
 ) -> tuple[Checklist | None, list[Problem]]:
     """Read a checklist. `policy_text`, when given, is the named policy's text for quote checks."""
     reader = _Reader(file, today)
-    data = reader.parse(text)
+    data = reader.parse(text, loads)
     if data is None:
         return None, reader.problems
     reader.unknown(data, _TOP_KEYS, "")

@@ -28,6 +28,7 @@ from app.ui.main_window import MainWindow
 log = logging.getLogger(__name__)
 EXIT_AFTER_PAINT = "SELF_AUDIT_EXIT_AFTER_PAINT"
 READ_REST_AFTER_PAINT_MS = 300
+CACHE_FOLDER = "cache"  # in the data folder: parsed checklists, rebuilt whenever missing
 # A second launch in the first's opening moments finds its lock taken but its window not yet
 # listening, so it asks again for this long before saying the app is open already.
 HAND_OVER_WAIT_S = 5.0
@@ -55,7 +56,7 @@ def run_app(argv: list[str] | None = None) -> int:
         QMessageBox.critical(None, app.applicationDisplayName(), _cannot_open_message(exc))
         return 1
     sys.excepthook = _excepthook
-    checklists = BundledChecklists()
+    checklists = BundledChecklists(cache_folder=folder / CACHE_FOLDER)
     session = AuditSession(repository, checklists)
     window = MainWindow(session, list(repository.notices), identities=lambda: _identity_store(folder))
     # The other checklists are read just after the first paint; a problem in any is shown then.

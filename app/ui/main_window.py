@@ -76,7 +76,6 @@ class MainWindow(QMainWindow):
         self.sign_dialog = None
         self._painted = False
         self._editing_details = False
-        self.setStyleSheet(STYLE_SHEET)
         self.setMinimumSize(760, 520)
 
         self.banner = BannerWidget()
@@ -105,6 +104,8 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._show_audit_or_start()
         self._update_save_label()
+        # Last: set before the pages are built, the same sheet costs start-up some 10 ms more.
+        self.setStyleSheet(STYLE_SHEET)
 
     # -- pages, built on first use -----------------------------------------------------
 

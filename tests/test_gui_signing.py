@@ -147,3 +147,40 @@ def test_a_folder_that_cannot_be_written_gets_a_plain_message(tmp_path):
     finally:
         locked.chmod(0o700)
     assert not target.exists()
+
+
+def test_signing_by_keyboard_alone_with_a_mnemonic_for_each_field(qtbot, open_window, tmp_path):
+    import re
+
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
+
+    window, _ = answered_window(open_window, tmp_path)
+    window.show_review()
+    window.review_page.sign_button.setFocus()
+    qtbot.keyClick(window.review_page.sign_button, Qt.Key.Key_Space)
+    dialog = window.sign_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    texts = [w.text() for w in dialog.findChildren(QAbstractButton) + dialog.findChildren(QLabel)]
+    keys = [m.group(1).lower() for t in texts for m in re.finditer(r"&(\w)", t)]
+    assert len(keys) == len(set(keys)), f"two controls share a mnemonic: {sorted(keys)}"
+
+    dialog.activateWindow()  # as the window manager does for a new dialog; mnemonics need it
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    assert dialog.focusWidget() is dialog.name_edit  # typing starts at once
+    for char in NAME:  # QTest.keyClicks refuses letters outside Latin-1; a key event carries any text
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(dialog.focusWidget(),
+                                   QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
+    assert dialog.name_edit.text() == NAME
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)  # I &confirm
+    qtbot.waitUntil(dialog.agree_box.isChecked)
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)  # Sa&ve in
+    assert dialog.focusWidget() is dialog.folder_edit
+    dialog.folder_edit.selectAll()
+    qtbot.keyClicks(dialog.folder_edit, str(tmp_path / "keyboard"))
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)  # &Sign and save PDF
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=60_000)
+    assert len(list((tmp_path / "keyboard").glob("*.pdf"))) == 1
+    assert window.session.signed

@@ -122,7 +122,7 @@ class SignDialog(QDialog):
         name_label.setBuddy(self.name_edit)
         form.addRow(name_label, self.name_edit)
         form.addRow(self.tr("Drawn signature"), pad_row)
-        folder_label = QLabel(self.tr("Save &in"))
+        folder_label = QLabel(self.tr("Sa&ve in"))
         folder_label.setBuddy(self.folder_edit)
         form.addRow(folder_label, folder_row)
         buttons = QHBoxLayout()

@@ -101,11 +101,36 @@ class Item:
 
 
 @dataclass(frozen=True)
+class PolicyPoint:
+    """A point of the policy for new starters: our plain words, then the policy's own, verbatim.
+
+    A section's induction card (shown before the section: why it matters) and each point of
+    the policy in brief."""
+
+    text: str
+    quote: str
+    clause: str
+
+
+@dataclass(frozen=True)
 class Section:
     id: str
     title: str
     items: tuple[Item, ...]
     intro: str = ""
+    card: PolicyPoint | None = None  # the induction card
+
+
+@dataclass(frozen=True)
+class KnowledgeQuestion:
+    """One question of a checklist's short knowledge check; `quote` and `clause` show when it is got wrong."""
+
+    id: str
+    question: str
+    options: tuple[str, ...]
+    correct: int  # index into options
+    quote: str
+    clause: str
 
 
 @dataclass(frozen=True)
@@ -127,10 +152,23 @@ class Checklist:
     sections: tuple[Section, ...]
     guides: tuple[Guide, ...] = ()
     sha256: str = ""  # of the file's text with line endings folded to \n
+    induction_declaration: str = ""  # for new starters; includes having read the policy
+    brief_intro: str = ""  # the policy in brief: a few sentences in our words...
+    brief_points: tuple[PolicyPoint, ...] = ()  # ...then its main points (the section cards when none)
+    knowledge_check: tuple[KnowledgeQuestion, ...] = ()
 
     @property
     def items(self) -> tuple[Item, ...]:
         return tuple(item for section in self.sections for item in section.items)
+
+    def declaration_for(self, induction: bool) -> str:
+        return (self.induction_declaration or self.declaration) if induction else self.declaration
+
+    def policy_in_brief(self) -> list[tuple[str, PolicyPoint]]:
+        """The brief's points, or else each section's induction card, each with a heading."""
+        if self.brief_points:
+            return [("", point) for point in self.brief_points]
+        return [(s.title, s.card) for s in self.sections if s.card is not None]
 
     def item(self, item_id: str) -> Item | None:
         return next((i for i in self.items if i.id == item_id), None)

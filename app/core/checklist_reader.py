@@ -22,6 +22,8 @@ from app.core.checklist import (
     Condition,
     Guide,
     Item,
+    KnowledgeQuestion,
+    PolicyPoint,
     PolicySource,
     Question,
     Section,
@@ -32,15 +34,25 @@ from app.core.quotes import missing_pieces, normalise
 
 FORMAT = 1
 MAX_TEXT = 2_000_000  # characters; a real checklist is well under 100 KB
+# A real checklist has a dozen sections, two or three dozen items and a few questions: these
+# bounds keep a hostile file from making the window build thousands of pages.
+MAX_COUNTS = {"sections": 100, "items": 1000, "questions": 100, "guides": 1000}
 _CHECKLIST_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _VERSION = re.compile(r"^\d+(?:\.\d+){0,3}$")
 
 _TOP_KEYS = {"format", "id", "title", "school", "version", "effective", "declaration",
-             "policy", "questions", "sections", "guides"}
+             "induction_declaration", "policy", "questions", "sections", "guides", "brief",
+             "knowledge_check"}
 _POLICY_KEYS = {"title", "file"}
 _QUESTION_KEYS = {"id", "text", "help", "when"}
-_SECTION_KEYS = {"id", "title", "intro", "items"}
+_SECTION_KEYS = {"id", "title", "intro", "items", "card"}
+_CARD_KEYS = {"why", "quote", "clause"}
+_BRIEF_KEYS = {"intro", "points"}
+_POINT_KEYS = {"text", "quote", "clause"}
+_KNOWLEDGE_KEYS = {"id", "question", "options", "answer", "quote", "clause"}
+KNOWLEDGE_CHECK_SIZE = (3, 5)  # questions, when a checklist has a check at all
+OPTIONS_SIZE = (2, 5)
 _ITEM_KEYS = {"id", "topic", "check", "detail", "quote", "clause", "when", "guides"}
 _GUIDE_KEYS = {"id", "platform", "title", "url", "checked", "steps"}
 _GUIDES_FILE_KEYS = {"format", "kind", "guides"}
@@ -302,7 +314,7 @@ def read_checklist(
     """Read a checklist. `policy_text`, when given, is the named policy's text for quote checks."""
     reader = _Reader(file, today)
     data = reader.parse(text, loads)
-    if data is None:
+    if data is None or not _within_limits(reader, data):
         return None, reader.problems
     reader.unknown(data, _TOP_KEYS, "")
     _check_format(reader, data)
@@ -314,6 +326,7 @@ def read_checklist(
         reader.problem(f"bad version '{version}': use numbers separated by dots, e.g. 2026.1", "", "version")
     effective = reader.date(data, "effective", "")
     declaration = reader.text(data, "declaration", "")
+    induction_declaration = reader.text(data, "induction_declaration", "", required=False)
     policy = _policy(reader, data)
 
     questions = _questions(reader, data)
@@ -328,10 +341,13 @@ def read_checklist(
         if topic not in covered:
             reader.problem(f"no item covers the topic '{topic}', which every checklist must", "", "sections")
 
+    brief_intro, brief_points = _brief(reader, data)
     checklist = Checklist(
         id=cid, title=title, school=school, version=version, effective=effective,
         declaration=declaration, policy=policy, questions=tuple(questions),
         sections=tuple(sections), guides=tuple(guides), sha256=content_sha256(text),
+        induction_declaration=induction_declaration, brief_intro=brief_intro, brief_points=brief_points,
+        knowledge_check=_knowledge_check(reader, data),
     )
     if policy_text is not None:
         reader.problems.extend(check_quotes(checklist, policy_text, file))
@@ -341,14 +357,43 @@ def read_checklist(
 def check_quotes(checklist: Checklist, policy_text: str, file: str) -> list[Problem]:
     source = normalise(policy_text)
     problems = []
-    for item in checklist.items:
-        for piece in missing_pieces(item.quote, source):
+    for where, quote in _quotes(checklist):
+        for piece in missing_pieces(quote, source):
             short = piece if len(piece) <= 80 else piece[:77] + "..."
             problems.append(Problem(
                 file, f"not found verbatim in {checklist.policy.file}: \u201c{short}\u201d",
-                where=f"item '{item.id}'", field="quote",
+                where=where, field="quote",
             ))
     return problems
+
+
+def _quotes(checklist: Checklist) -> Iterable[tuple[str, str]]:
+    """Every quote in the checklist, with where it is: items, induction cards, brief, knowledge check."""
+    for section in checklist.sections:
+        if section.card is not None:
+            yield f"section '{section.id}' card", section.card.quote
+        for item in section.items:
+            yield f"item '{item.id}'", item.quote
+    for n, point in enumerate(checklist.brief_points, 1):
+        yield f"brief point {n}", point.quote
+    for question in checklist.knowledge_check:
+        yield f"knowledge check '{question.id}'", question.quote
+
+
+def _within_limits(reader: _Reader, data: dict) -> bool:
+    """Too many sections, items, questions or guides: one problem naming the limit, nothing else read."""
+    sections = data.get("sections")
+    sections = sections if isinstance(sections, list) else []
+    counts = {
+        "sections": len(sections),
+        "items": sum(len(s["items"]) for s in sections if isinstance(s, dict) and isinstance(s.get("items"), list)),
+        "questions": len(data["questions"]) if isinstance(data.get("questions"), list) else 0,
+        "guides": len(data["guides"]) if isinstance(data.get("guides"), list) else 0,
+    }
+    over = [(what, n) for what, n in counts.items() if n > MAX_COUNTS[what]]
+    for what, n in over:
+        reader.problem(f"has {n:,} {what}: a checklist may have at most {MAX_COUNTS[what]:,}", "", what)
+    return not over
 
 
 def _check_format(reader: _Reader, data: dict) -> None:
@@ -393,27 +438,32 @@ def _questions(reader: _Reader, data: dict) -> list[Question]:
 
 
 def _check_question_loops(reader: _Reader, questions: list[Question]) -> None:
+    """Report each loop of questions asked only if another is answered; iterative, so a chain of
+    any length is a problem reported, never a RecursionError."""
     deps = {q.id: tuple(q.when.questions) for q in questions}
-    state: dict[str, int] = {}  # 1 visiting, 2 done
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
     reported: set[frozenset[str]] = set()
-
-    def visit(qid: str, path: list[str]) -> None:
-        state[qid] = 1
-        for dep in deps.get(qid, ()):
-            if state.get(dep) == 1:
-                loop = path[path.index(dep):] + [dep] if dep in path else [qid, dep]
-                key = frozenset(loop)
-                if key not in reported:
-                    reported.add(key)
+    for first in deps:
+        if first in state:
+            continue
+        path, pending = [first], [iter(deps[first])]
+        state[first] = 1
+        while pending:
+            dep = next(pending[-1], None)
+            if dep is None:
+                state[path.pop()] = 2
+                pending.pop()
+            elif state.get(dep) == 1:
+                loop = path[path.index(dep):] + [dep]
+                if frozenset(loop) not in reported:
+                    reported.add(frozenset(loop))
                     chain = " \u2192 ".join(f"'{q}'" for q in loop)
-                    reader.problem(f"questions depend on each other in a loop: {chain}", f"question '{qid}'", "when")
-            elif state.get(dep) is None and dep in deps:
-                visit(dep, path + [dep])
-        state[qid] = 2
-
-    for q in questions:
-        if state.get(q.id) is None:
-            visit(q.id, [q.id])
+                    reader.problem(f"questions depend on each other in a loop: {chain}", f"question '{path[-1]}'",
+                                   "when")
+            elif dep not in state and dep in deps:
+                state[dep] = 1
+                path.append(dep)
+                pending.append(iter(deps[dep]))
 
 
 def _sections(reader: _Reader, data: dict, question_ids: set[str], guide_ids: set[str]) -> list[Section]:
@@ -426,7 +476,7 @@ def _sections(reader: _Reader, data: dict, question_ids: set[str], guide_ids: se
         if not items and isinstance(raw.get("items"), list):
             reader.problem("has no items", where, "items")
         sections.append(Section(sid, reader.text(raw, "title", where), tuple(items),
-                                reader.text(raw, "intro", where, required=False)))
+                                reader.text(raw, "intro", where, required=False), _card(reader, raw, where)))
     reader.duplicates((s.id for s in sections), "section")
     reader.duplicates((i.id for s in sections for i in s.items), "item")
     return sections
@@ -449,6 +499,60 @@ def _item(reader: _Reader, raw: dict, n: int, question_ids: set[str], guide_ids:
         clause=reader.text(raw, "clause", where), detail=reader.text(raw, "detail", where, required=False),
         when=reader.condition(raw, where, question_ids), guides=guides,
     )
+
+
+def _card(reader: _Reader, raw: dict, where: str) -> PolicyPoint | None:
+    card = raw.get("card")
+    if card is None:
+        return None
+    if not isinstance(card, dict):
+        reader.problem(f"must be a table ([sections.card]), not {_kind(card)}", where, "card")
+        return None
+    where = f"{where} card"
+    reader.unknown(card, _CARD_KEYS, where)
+    return PolicyPoint(reader.text(card, "why", where), reader.text(card, "quote", where),
+                       reader.text(card, "clause", where))
+
+
+def _brief(reader: _Reader, data: dict) -> tuple[str, tuple[PolicyPoint, ...]]:
+    raw = data.get("brief")
+    if raw is None:
+        return "", ()
+    if not isinstance(raw, dict):
+        reader.problem(f"must be a table ([brief]), not {_kind(raw)}", "", "brief")
+        return "", ()
+    reader.unknown(raw, _BRIEF_KEYS, "[brief]")
+    points = []
+    for n, point in enumerate(reader.tables(raw, "points", "[brief]", required=False), 1):
+        where = f"brief point {n}"
+        reader.unknown(point, _POINT_KEYS, where)
+        points.append(PolicyPoint(reader.text(point, "text", where), reader.text(point, "quote", where),
+                                  reader.text(point, "clause", where)))
+    return reader.text(raw, "intro", "[brief]"), tuple(points)
+
+
+def _knowledge_check(reader: _Reader, data: dict) -> tuple[KnowledgeQuestion, ...]:
+    tables = reader.tables(data, "knowledge_check", "", required=False)
+    low, high = KNOWLEDGE_CHECK_SIZE
+    if tables and not low <= len(tables) <= high:
+        reader.problem(f"has {len(tables)} questions: a knowledge check has {low} to {high}", "", "knowledge_check")
+    questions = []
+    for n, raw in enumerate(tables, 1):
+        where = f"knowledge check '{raw.get('id', f'#{n}')}'"
+        reader.unknown(raw, _KNOWLEDGE_KEYS, where)
+        qid = reader.ident(raw, "id", where, _CHECKLIST_ID, "lower case letters, digits and -")
+        options = reader.strings(raw, "options", where)
+        if not OPTIONS_SIZE[0] <= len(options) <= OPTIONS_SIZE[1] or not all(options):
+            reader.problem(f"needs {OPTIONS_SIZE[0]} to {OPTIONS_SIZE[1]} options, none blank", where, "options")
+        answer = raw.get("answer")
+        if isinstance(answer, bool) or not isinstance(answer, int) or not 1 <= answer <= max(len(options), 1):
+            reader.problem(f"must be the number of the right option, 1 to {len(options)}", where, "answer")
+            answer = 1
+        questions.append(KnowledgeQuestion(
+            id=qid, question=reader.text(raw, "question", where), options=options, correct=answer - 1,
+            quote=reader.text(raw, "quote", where), clause=reader.text(raw, "clause", where)))
+    reader.duplicates((q.id for q in questions), "knowledge check")
+    return tuple(questions)
 
 
 def _merge_guides(shared: Iterable[Guide], own: Iterable[Guide]) -> list[Guide]:

@@ -9,6 +9,8 @@ from enum import StrEnum
 
 from app.core.checklist import Checklist, Item, Profile, Section
 
+KNOWLEDGE_CHECK = "knowledge-check"  # a Blocker's target: the induction's knowledge check
+
 
 def clean_text(text: str) -> str:
     """NFC, so that the same name typed two ways is stored, signed and compared alike."""
@@ -44,6 +46,8 @@ class Answer:
     due: date | None = None  # by when (status ACTION)
     reason: str = ""  # why it does not apply (status NOT_APPLICABLE)
     note: str = ""  # private: stays on this laptop, never in the PDF
+    remind_on: date | None = None  # status ACTION: when to remind the person (private, like the note)
+    to_confirm: bool = False  # carried over from last year: not counted until confirmed again
 
     def __post_init__(self) -> None:
         for name in ("action", "reason", "note"):
@@ -51,12 +55,18 @@ class Answer:
 
     @property
     def is_answered(self) -> bool:
-        return self.status is not None
+        """Answered this cycle: last year's answer waiting to be confirmed is not."""
+        return self.status is not None and not self.to_confirm
+
+    def confirmed(self) -> Answer:
+        return replace(self, to_confirm=False)
 
     def gaps(self, today: date) -> list[str]:
         """What this answer still lacks before it can be signed, in plain words."""
         if self.status is None:
             return ["not answered yet"]
+        if self.to_confirm:
+            return ["last year's answer: confirm it is still true, or change it"]
         if self.status is Status.ACTION:
             gaps = []
             if not self.action.strip():
@@ -65,6 +75,8 @@ class Answer:
                 gaps.append("choose a date to do it by")
             elif self.due < today:
                 gaps.append("the date to do it by has passed: mark it done or choose a new date")
+            if self.remind_on is not None and self.due is not None and self.remind_on > self.due:
+                gaps.append("the reminder is after the date to do it by")
             return gaps
         if self.status is Status.NOT_APPLICABLE and not self.reason.strip():
             return ["say why it does not apply to you"]
@@ -78,6 +90,7 @@ class Blocker:
     message: str
     item_id: str | None = None
     section_id: str | None = None
+    target: str = ""  # where to fix it when not an item or the details: KNOWLEDGE_CHECK
 
 
 @dataclass(frozen=True)
@@ -106,6 +119,7 @@ class Audit:
     current_item_id: str | None = None
     completed_at: datetime | None = None
     id: int | None = None
+    knowledge_answers: dict[str, int] = field(default_factory=dict)  # question id -> option chosen
 
     def answer(self, item_id: str) -> Answer:
         return self.answers.get(item_id, Answer())
@@ -153,7 +167,53 @@ def signing_blockers(checklist: Checklist, audit: Audit, today: date) -> list[Bl
         for item in items:
             for gap in audit.answer(item.id).gaps(today):
                 blockers.append(Blocker(f"{section.title}: \u201c{_short(item.check)}\u201d: {gap}.", item.id, section.id))
+    if knowledge_check_due(checklist, audit):
+        blockers.append(Blocker("Take the short knowledge check about the policy.", target=KNOWLEDGE_CHECK))
     return blockers
+
+
+@dataclass(frozen=True)
+class KnowledgeResult:
+    score: int
+    out_of: int
+
+
+def knowledge_check_applies(checklist: Checklist, audit: Audit) -> bool:
+    """New starters take the checklist's knowledge check, when it has one."""
+    return audit.audit_type is AuditType.INDUCTION and bool(checklist.knowledge_check)
+
+
+def knowledge_check_due(checklist: Checklist, audit: Audit) -> bool:
+    return knowledge_check_applies(checklist, audit) and any(
+        q.id not in audit.knowledge_answers for q in checklist.knowledge_check)
+
+
+def knowledge_result(checklist: Checklist, audit: Audit) -> KnowledgeResult | None:
+    """The score once every question is answered; None before, or when no check applies."""
+    if not knowledge_check_applies(checklist, audit) or knowledge_check_due(checklist, audit):
+        return None
+    questions = checklist.knowledge_check
+    return KnowledgeResult(sum(audit.knowledge_answers[q.id] == q.correct for q in questions), len(questions))
+
+
+def carried_forward(checklist: Checklist, previous: Audit, profile: Profile) -> dict[str, Answer]:
+    """Last cycle's answers to start this cycle from: each one to be confirmed again, never done.
+
+    Only items that still exist and apply; private notes and reminders stay with last year."""
+    carried = {}
+    for item in checklist.applicable_items(profile):
+        last = previous.answers.get(item.id)
+        if last is None or last.status is None:
+            continue
+        carried[item.id] = Answer(
+            status=last.status, action=last.action if last.status is Status.ACTION else "",
+            due=last.due if last.status is Status.ACTION else None,
+            reason=last.reason if last.status is Status.NOT_APPLICABLE else "", to_confirm=True)
+    return carried
+
+
+def to_confirm_count(checklist: Checklist, audit: Audit) -> int:
+    return sum(audit.answer(i.id).to_confirm for i in checklist.applicable_items(audit.profile))
 
 
 def next_item_id(checklist: Checklist, profile: Profile, item_id: str | None, step: int = 1) -> str | None:

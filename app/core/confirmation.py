@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from app.core.audit import Audit, AuditType, Status
+from app.core.audit import Audit, AuditType, KnowledgeResult, Status, knowledge_result
 from app.core.checklist import Checklist
 
 SCHEMA = "staff-self-audit/confirmation/1"
@@ -56,6 +56,7 @@ class Confirmation:
     completed_at: datetime
     items: tuple[ConfirmedItem, ...]
     declaration: str
+    knowledge_check: KnowledgeResult | None = None  # a new starter's score; optional in the JSON
 
     @property
     def actions(self) -> tuple[ConfirmedItem, ...]:
@@ -65,7 +66,7 @@ class Confirmation:
         return sum(i.status is status for i in self.items)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "schema": SCHEMA,
             "document_id": self.document_id,
             "staff": {"name": self.staff.name, "id": self.staff.id, "role": self.staff.role},
@@ -78,6 +79,9 @@ class Confirmation:
             "declaration": self.declaration,
             "items": [_item_json(i) for i in self.items],
         }
+        if self.knowledge_check is not None:
+            data["knowledge_check"] = {"score": self.knowledge_check.score, "out_of": self.knowledge_check.out_of}
+        return data
 
     @classmethod
     def from_json(cls, data: Any) -> Confirmation:
@@ -107,7 +111,8 @@ def build_confirmation(checklist: Checklist, audit: Audit, document_id: str) -> 
         school=audit.school, cycle=audit.cycle, audit_type=audit.audit_type,
         checklist_id=checklist.id, checklist_title=checklist.title, checklist_version=checklist.version,
         checklist_sha256=checklist.sha256, completed_at=audit.completed_at.replace(microsecond=0), items=tuple(items),
-        declaration=checklist.declaration,
+        declaration=checklist.declaration_for(audit.audit_type is AuditType.INDUCTION),
+        knowledge_check=knowledge_result(checklist, audit),
     )
 
 
@@ -180,7 +185,17 @@ class _Parser:
             completed_at=self.when(data, "completed_at"),
             items=tuple(self.item(raw, n) for n, raw in enumerate(items)),
             declaration=self.text(data, "declaration"),
+            knowledge_check=self.knowledge(data.get("knowledge_check")),
         )
+
+    def knowledge(self, raw: Any) -> KnowledgeResult | None:
+        if raw is None:
+            return None
+        raw = self.table(raw, "knowledge_check")
+        score, out_of = raw.get("score"), raw.get("out_of")
+        if not all(isinstance(n, int) and not isinstance(n, bool) for n in (score, out_of)) or not 0 <= score <= out_of:
+            raise ConfirmationError("knowledge_check: expected a score of 0 to out_of")
+        return KnowledgeResult(score, out_of)
 
     def item(self, raw: Any, n: int) -> ConfirmedItem:
         where = f"items[{n}]."

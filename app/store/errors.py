@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import sqlite3
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 
 class StoreError(Exception):
@@ -52,18 +56,66 @@ class StoreIOError(StoreError):
         )
 
 
-def translate(exc: sqlite3.Error) -> StoreError:
-    """Map SQLite's wording onto the error a person can act on."""
+class StoreOpenError(StoreError):
+    """The saved audits could not be opened at start: nothing was changed."""
+
+
+class StoreUnexpectedError(StoreError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Your answer could not be saved because of an unexpected problem with the saved audits file. "
+            "It is kept in the window; if this happens again, tell IT and mention the log file."
+        )
+
+
+_OPENING = {
+    "full": "Your saved audits could not be opened because the disk is full. Nothing has been changed: "
+            "free some space, then start Staff Self-Audit again.",
+    "readonly": "Your saved audits could not be opened because the data folder cannot be written to. "
+                "Nothing has been changed: ask IT to check that you can write to it.",
+    "io": "Your saved audits could not be opened because the disk reported an error. Nothing has been changed: "
+          "ask IT to check the laptop's disk.",
+    "other": "Your saved audits could not be opened because of an unexpected problem. Nothing has been changed: "
+             "tell IT and mention the log file.",
+}
+
+
+def translate(exc: sqlite3.Error, opening: bool = False) -> StoreError:
+    """Map SQLite's wording onto the error a person can act on; SQLite's own words go to the log only."""
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
         return StoreLockedError()
-    if "full" in text:
-        return StoreFullError()
-    if "readonly" in text or "read-only" in text:
-        return StoreReadOnlyError()
-    if "disk i/o" in text or "unable to open" in text:
-        return StoreIOError()
-    return StoreError(f"Your answer could not be saved (the database said: {exc}). It is kept in the window.")
+    kind = ("full" if "full" in text else "readonly" if "readonly" in text or "read-only" in text
+            else "io" if "disk i/o" in text or "unable to open" in text else "other")
+    if kind == "other":
+        log.warning("unexpected database error: %s: %s", type(exc).__name__, exc)  # SQLite's words name no answer
+    if opening:
+        return StoreOpenError(_OPENING[kind])
+    return {"full": StoreFullError, "readonly": StoreReadOnlyError, "io": StoreIOError,
+            "other": StoreUnexpectedError}[kind]()
+
+
+def folder_problem_message(folder: Path, exc: OSError) -> str:
+    """Why the data folder could not be used at start, in plain words (never the OS's wording alone)."""
+    code = exc.errno
+    if code == errno.EROFS:
+        why = "it is on a disk that is read-only"
+    elif code in (errno.EACCES, errno.EPERM):
+        why = "you do not have permission to write to it"
+    elif code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        why = "the disk is full"
+    elif code == errno.ENOENT:
+        why = "it, or a folder above it, could not be found"
+    else:
+        why = f"the system said: {exc.strerror or type(exc).__name__}"
+    return (f"Your data folder {folder} could not be opened: {why}. Nothing has been changed. "
+            "Ask IT to check that you can write to it.")
+
+
+def network_drive_message(folder: Path) -> str:
+    return (f"Your data folder {folder} is on a network drive. Your answers are saved there, one copy at a "
+            "time, but a network drive can lose them if the connection drops: ask IT to keep the folder on "
+            "this laptop.")
 
 
 def kept_aside_message(original: Path, kept: Path, reason: str) -> str:

@@ -45,7 +45,21 @@ def _to_2(db: Database) -> None:
     db["exports"].create_index(["audit_id"])
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_to_1, _to_2]
+def _to_3(db: Database) -> None:
+    # The yearly cycle: last year's answers carried over wait to be confirmed again (to_confirm),
+    # an action may have a "remind me" date, a new starter's knowledge-check answers are kept,
+    # and each signing keeps a fingerprint of every item's text so that a later checklist's new
+    # and changed items can be marked.
+    db["answers"].add_column("to_confirm", int, not_null_default=0)
+    db["answers"].add_column("remind_on", str)
+    db["audits"].add_column("knowledge_answers", str)
+    db["signed_items"].create(
+        {"audit_id": int, "item_id": str, "fingerprint": str},
+        pk=("audit_id", "item_id"), foreign_keys=[("audit_id", "audits", "id")],
+    )
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_to_1, _to_2, _to_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

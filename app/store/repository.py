@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from app.core.audit import Answer, Audit, AuditType, Person, Status
 from app.core.checklist import Profile
@@ -22,10 +22,11 @@ from app.store.errors import (
     StoreNewerVersionError,
     StoreReadOnlyError,
     kept_aside_message,
+    network_drive_message,
     translate,
 )
 from app.store.migrations import SCHEMA_VERSION, migrate
-from app.store.paths import ensure_private_dir, make_private
+from app.store.paths import ensure_private_dir, make_private, on_network_drive
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -82,13 +83,13 @@ class AuditRepository:
             return cls._connect(path, notices)
         except sqlite3.DatabaseError as exc:
             if not _is_corruption(exc):
-                raise translate(exc) from exc
+                raise translate(exc, opening=True) from exc
         kept = _keep_aside(path)
         notices.append(kept_aside_message(path, kept, "it is damaged"))
         try:
             return cls._connect(path, notices)
         except sqlite3.Error as exc:
-            raise translate(exc) from exc
+            raise translate(exc, opening=True) from exc
 
     @classmethod
     def _connect(cls, path: Path, notices: list[str]) -> AuditRepository:
@@ -100,7 +101,16 @@ class AuditRepository:
                 return cls._open_read_only(path, version, notices)
             if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise sqlite3.DatabaseError("database disk image is malformed (quick_check)")
-            conn.execute("PRAGMA journal_mode=WAL")
+            if on_network_drive(path.parent):
+                # SMB and NFS locks and WAL's shared memory are not to be trusted: a rollback journal,
+                # and the file held exclusively while the app is open, so a second copy is refused.
+                conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+                conn.execute("PRAGMA journal_mode=DELETE")
+                conn.execute("BEGIN EXCLUSIVE")
+                conn.execute("COMMIT")
+                notices.append(network_drive_message(path.parent))
+            else:
+                conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")  # laptops lose power: a saved answer must survive it
             conn.execute("PRAGMA foreign_keys=ON")
             migrate(conn)
@@ -126,7 +136,7 @@ class AuditRepository:
 
     def create_audit(self, audit: Audit) -> Audit:
         self._check_writable()
-        row = _audit_row(audit)
+        row = {**_audit_row(audit), "knowledge_answers": _knowledge_json(audit.knowledge_answers)}
         with self._transaction():
             cursor = self._conn.execute(
                 f"INSERT INTO audits ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
@@ -157,15 +167,27 @@ class AuditRepository:
         self._check_writable()
         self._write("UPDATE audits SET current_item_id = ? WHERE id = ?", [item_id, audit_id])
 
+    def save_knowledge_answers(self, audit_id: int, answers: Mapping[str, int]) -> None:
+        """A new starter's answers to the knowledge check: question id -> the option chosen."""
+        self._check_writable()
+        self._write("UPDATE audits SET knowledge_answers = ?, updated_at = ? WHERE id = ?",
+                    [_knowledge_json(answers), _now(), audit_id])
+
     def mark_completed(self, audit_id: int, when: datetime) -> None:
         self._check_writable()
         self._write("UPDATE audits SET completed_at = ?, updated_at = ? WHERE id = ?",
                     [_iso(when), _now(), audit_id])
 
-    def record_export(self, record: ExportRecord) -> None:
-        """The signed state: completes the audit (if not already) and keeps the PDF's hash."""
+    def record_export(self, record: ExportRecord, item_fingerprints: Mapping[str, str] | None = None) -> None:
+        """The signed state: completes the audit (if not already) and keeps the PDF's hash, and the
+        fingerprint of each item's text as signed (to mark what a later checklist changes)."""
         self._check_writable()
         with self._transaction():
+            for item_id, fingerprint in (item_fingerprints or {}).items():
+                self._conn.execute(
+                    """INSERT INTO signed_items (audit_id, item_id, fingerprint) VALUES (?, ?, ?)
+                       ON CONFLICT (audit_id, item_id) DO UPDATE SET fingerprint = excluded.fingerprint""",
+                    [record.audit_id, item_id, fingerprint])
             self._conn.execute(
                 """INSERT INTO exports (audit_id, document_id, signed_at, signed_name,
                      certificate_fingerprint, pdf_sha256, pdf_path) VALUES (?, ?, ?, ?, ?, ?, ?)""",
@@ -183,6 +205,17 @@ class AuditRepository:
                          r["certificate_fingerprint"] or "", r["pdf_sha256"], r["pdf_path"] or "")
             for r in self._rows("exports", "audit_id = ?", [audit_id], order_by="id")
         ]
+
+    def signed_fingerprints(self, audit_id: int) -> dict[str, str]:
+        return {r["item_id"]: r["fingerprint"] for r in self._rows("signed_items", "audit_id = ?", [audit_id])}
+
+    def last_signed_audit_id(self, checklist_id: str | None = None) -> int | None:
+        """The audit signed most recently (of this checklist, when given)."""
+        where, args = ("id IN (SELECT audit_id FROM exports)", [])
+        if checklist_id is not None:
+            where, args = where + " AND checklist_id = ?", [checklist_id]
+        rows = list(self._rows("audits", where, args, order_by="id desc", limit=1)) if self._has("exports") else []
+        return rows[0]["id"] if rows else None
 
     def audit(self, audit_id: int) -> Audit | None:
         rows = list(self._rows("audits", "id = ?", [audit_id]))
@@ -213,6 +246,8 @@ class AuditRepository:
                 status=Status(a["status"]) if a["status"] else None,
                 action=a["action"] or "", due=date.fromisoformat(a["due"]) if a["due"] else None,
                 reason=a["reason"] or "", note=a["note"] or "",
+                remind_on=date.fromisoformat(a["remind_on"]) if a.get("remind_on") else None,
+                to_confirm=bool(a.get("to_confirm")),
             )
             for a in self._rows("answers", "audit_id = ?", [row["id"]])
         }
@@ -228,13 +263,13 @@ class AuditRepository:
                 answers={k: bool(v) for k, v in json.loads(row["profile_answers"] or "{}").items()},
             ),
             answers=answers, current_item_id=row["current_item_id"],
+            knowledge_answers={k: int(v) for k, v in json.loads(row.get("knowledge_answers") or "{}").items()},
         )
 
     def _rows(self, table: str, where: str | None = None, args: list | None = None,
               order_by: str | None = None, limit: int | None = None) -> Iterator[dict[str, Any]]:
         """Rows as dicts, like sqlite-utils' `rows_where`: none when the table does not exist."""
-        if not self._conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                                  [table]).fetchone():
+        if not self._has(table):
             return
         sql = f'SELECT * FROM "{table}"'
         if where is not None:
@@ -248,15 +283,22 @@ class AuditRepository:
         for row in cursor:
             yield dict(zip(columns, row))
 
+    def _has(self, table: str) -> bool:
+        return self._conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                  [table]).fetchone() is not None
+
     def _upsert_answer(self, audit_id: int, item_id: str, answer: Answer) -> None:
         self._conn.execute(
-            """INSERT INTO answers (audit_id, item_id, status, action, due, reason, note, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """INSERT INTO answers (audit_id, item_id, status, action, due, reason, note, remind_on,
+                 to_confirm, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (audit_id, item_id) DO UPDATE SET status = excluded.status,
                  action = excluded.action, due = excluded.due, reason = excluded.reason,
-                 note = excluded.note, updated_at = excluded.updated_at""",
+                 note = excluded.note, remind_on = excluded.remind_on, to_confirm = excluded.to_confirm,
+                 updated_at = excluded.updated_at""",
             [audit_id, item_id, answer.status.value if answer.status else None, answer.action,
-             answer.due.isoformat() if answer.due else None, answer.reason, answer.note, _now()],
+             answer.due.isoformat() if answer.due else None, answer.reason, answer.note,
+             answer.remind_on.isoformat() if answer.remind_on else None, int(answer.to_confirm), _now()],
         )
 
     def _write(self, sql: str, args: list) -> None:
@@ -314,6 +356,10 @@ def _audit_row(audit: Audit) -> dict:
         "started_at": _iso(audit.started_at), "completed_at": _iso(audit.completed_at) if audit.completed_at else None,
         "updated_at": _now(),
     }
+
+
+def _knowledge_json(answers: Mapping[str, int]) -> str:
+    return json.dumps(dict(sorted(answers.items())))
 
 
 def _unreadable_reason(path: Path) -> str | None:

@@ -50,6 +50,14 @@ def _parser() -> argparse.ArgumentParser:
                       help="the bundled checklist (school) they follow (default model-policy)")
     demo.add_argument("--seed", type=int, default=2026, help="the same seed makes the same people and answers")
     demo.set_defaults(handler=_demo)
+
+    from app.data_rights_cli import add_commands as add_data_rights_commands
+
+    add_data_rights_commands(commands)
+
+    from app.hr.cli import add_commands as add_hr_commands
+
+    add_hr_commands(commands)
     return parser
 
 
@@ -111,8 +119,8 @@ def _demo(args: argparse.Namespace) -> int:
     from app.checklist_files import load_bundled
     from app.demo import make_demo
 
-    if not 1 <= args.count <= 2000:
-        print("self-audit: --count must be between 1 and 2000", file=sys.stderr)
+    if not 1 <= args.count <= 10000:
+        print("self-audit: --count must be between 1 and 10000", file=sys.stderr)
         return 2
     checklists, problems = load_bundled()
     chosen = next((c for c in checklists if c.id == args.checklist), None)
@@ -135,6 +143,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_app()
     args = _parser().parse_args(argv)
     handler = getattr(args, "handler", None)
+    if args.command == "hr" and handler is None:  # `self-audit hr` with no action: the register's window
+        from app.ui.launch import run_hr_app
+
+        return run_hr_app()
     if handler is None:
         from app.ui.launch import run_app
 

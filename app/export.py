@@ -145,8 +145,10 @@ def _move_without_replacing(source: str, target: Path) -> None:
 
 
 def _os_message(exc: OSError, folder: Path) -> str:
-    if exc.errno == errno.ENOSPC:
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG):  # full, or over quota
         return f"There is not enough space in {folder} to save the PDF. Free some space or choose another folder."
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+    if exc.errno == errno.EROFS:
+        return f"The app is not allowed to save in {folder}: it is on a read-only disk. Choose another folder, such as Documents."
+    if exc.errno in (errno.EACCES, errno.EPERM):
         return f"The app is not allowed to save in {folder}. Choose another folder, such as Documents."
     return f"The PDF could not be saved in {folder} ({exc.strerror or exc})."

@@ -163,6 +163,33 @@ class IdentityStore:
         if kept != value:
             raise KeyringDoesNotKeepSecrets()
 
+    def delete(self) -> tuple[list[str], list[str], KeyringProblem | None]:
+        """Remove every identity here, replaced ones too: keyring entries first, then the folder.
+
+        Returns the keyring entries removed, those left (with the problem that stopped them) and
+        that problem. The files go even when the keyring fails: without them its secret opens nothing.
+        """
+        usernames = set()
+        for path in sorted(self.folder.glob("signing-certificate*.pem")) if self.folder.is_dir() else ():
+            with contextlib.suppress(OSError, ValueError):
+                der = x509.load_pem_x509_certificate(path.read_bytes()).public_bytes(serialization.Encoding.DER)
+                usernames.add(keyring_username(der))
+        removed, left, problem = [], [], None
+        for username in sorted(usernames):
+            try:
+                if self._get(username) is not None:
+                    self._call("delete_password", username)
+                removed.append(username)
+            except KeyringProblem as exc:
+                left.append(username)
+                problem = problem or exc
+        if self.folder.is_dir():
+            for path in self.folder.iterdir():
+                path.unlink()
+            self.folder.rmdir()
+        log.info("deleted the signing identities (%d keyring entries removed, %d left)", len(removed), len(left))
+        return removed, left, problem
+
     def _refuse_if_exists(self) -> None:
         if self.exists():
             try:
@@ -243,7 +270,9 @@ class IdentityStore:
             raise KeyringUnavailable() from exc
         except (keyring.errors.KeyringLocked, keyring.errors.InitError) as exc:
             log.warning("keyring %s: %s", method, exc)
-            raise KeyringNotUnlocked() from exc
+            # Secret Service: a locked collection left locked raises KeyringLocked; a prompt to
+            # unlock or create one that was closed raises InitError("... Prompt dismissed.").
+            raise KeyringNotUnlocked(dismissed="dismissed" in str(exc).lower()) from exc
         except Exception as exc:  # D-Bus and OS errors arrive undocumented and raw
             log.warning("keyring %s failed: %r", method, exc)
             raise KeyringFailed(str(exc) or type(exc).__name__) from exc

@@ -25,11 +25,16 @@ class KeyringUnavailable(KeyringProblem):
 
 
 class KeyringNotUnlocked(KeyringProblem):
-    def __init__(self) -> None:
-        super().__init__(
-            "Your password store (keyring) is locked, or the request to unlock it was closed. Try again and "
-            "unlock it when asked (usually with the password you sign in to the computer with)."
-        )
+    def __init__(self, *, dismissed: bool = False) -> None:
+        if dismissed:
+            why = ("is locked, and the request to unlock it was closed before it was answered, so nothing was "
+                   "signed. Try again and unlock it when asked (usually with the password you sign in to the "
+                   "computer with); if no request appears, ask IT.")
+        else:
+            why = ("is locked and stayed locked, so nothing was signed. Try again and unlock it when asked "
+                   "(usually with the password you sign in to the computer with).")
+        super().__init__(f"Your password store (keyring) {why}")
+        self.dismissed = dismissed
 
 
 class KeyringDoesNotKeepSecrets(KeyringProblem):

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QMessageBox, QProgressBar, QPushButton, QVBoxLayout, QWidget,
 )
 
-from app.core.audit import Audit
+from app.core.audit import Audit, AuditType
 from app.core.checklist import Checklist
 from app.ui.signature_pad import SignaturePad
 from app.ui.style import heading
@@ -57,15 +57,30 @@ def default_folder() -> Path:
     return Path(documents) if documents else Path.home()
 
 
+def choose_certificate_file(parent: QWidget, start: Path) -> str:
+    """The .p12/.pfx chosen ('' for none); `start` is preselected when it is a file, opened when a folder."""
+    path, _ = QFileDialog.getOpenFileName(parent, parent.tr("Certificate from IT"), str(start),
+                                          parent.tr("Certificates (*.p12 *.pfx)"))
+    return path
+
+
+def ask_certificate_password(parent: QWidget) -> tuple[str, bool]:
+    return QInputDialog.getText(parent, parent.tr("Certificate password"),
+                                parent.tr("The password IT gave you with the certificate:"),
+                                QLineEdit.EchoMode.Password)
+
+
 class SignDialog(QDialog):
     """Emits signed(ExportResult) once the PDF is safely written."""
 
     signed = Signal(object)
 
     def __init__(self, checklist: Checklist, audit: Audit, identities, parent: QWidget | None = None,
-                 folder: Path | None = None, logo: Path | None = None):
+                 folder: Path | None = None, logo: Path | None = None, school_certificate: Path | None = None):
         super().__init__(parent)
         self._checklist, self._audit, self._identities, self._logo = checklist, audit, identities, logo
+        # The school issues certificates (its configuration says where): sign only with one of those.
+        self._school_certificate = school_certificate
         self._replace_identity = False
         self._thread: QThread | None = None
         self.setWindowTitle(self.tr("Sign your confirmation"))
@@ -73,9 +88,10 @@ class SignDialog(QDialog):
 
         intro = QLabel(self.tr("You are signing the confirmation of your {cycle} audit for {school}. "
                                "HR receives the PDF; your private notes are never in it.")
-                       .format(cycle=audit.cycle, school=checklist.school))
+                       .format(cycle=audit.cycle, school=audit.school or checklist.school))
         intro.setWordWrap(True)
-        declaration = QLabel(checklist.declaration)
+        # The same text the confirmation carries: a new starter's declaration is the induction one.
+        declaration = QLabel(checklist.declaration_for(audit.audit_type is AuditType.INDUCTION))
         declaration.setWordWrap(True)
         declaration.setObjectName("quoteText")
         self.agree_box = QCheckBox(self.tr("I &confirm the declaration above"))
@@ -146,6 +162,10 @@ class SignDialog(QDialog):
     # -- state shown -----------------------------------------------------------------------
 
     def _show_key(self) -> None:
+        if self._needs_school_certificate():
+            self.key_label.setText(self.tr("Your school gives each member of staff a signing certificate. Choose "
+                                           "yours with \u201cUse a certificate from IT\u2026\u201d before you sign."))
+            return
         fingerprint = self._identities.certificate_fingerprint()
         if fingerprint:
             self.key_label.setText(self.tr("Your signing key's fingerprint (also printed on the PDF):\n%s")
@@ -173,13 +193,10 @@ class SignDialog(QDialog):
             self.folder_edit.setText(chosen)
 
     def _on_import_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Certificate from IT"), str(Path.home()),
-                                              self.tr("Certificates (*.p12 *.pfx)"))
+        path = choose_certificate_file(self, self._school_certificate or Path.home())
         if not path:
             return
-        password, ok = QInputDialog.getText(self, self.tr("Certificate password"),
-                                            self.tr("The password IT gave you with the certificate:"),
-                                            QLineEdit.EchoMode.Password)
+        password, ok = ask_certificate_password(self)
         if not ok:
             return
         from app.signing.identity import IdentityError, IdentityExists
@@ -213,6 +230,10 @@ class SignDialog(QDialog):
         if not same_name(self.name_edit.text(), self._audit.person.name):
             self._say(self.tr("Type your name as it is on your details: %s") % self._audit.person.name)
             self.name_edit.setFocus()
+            return
+        if self._needs_school_certificate():
+            self._say(self.tr("Your school signs with certificates from IT: choose yours first."))
+            self._on_import_clicked()
             return
         folder = Path(self.folder_edit.text()).expanduser()
         from app.export import prepare, target_path
@@ -250,7 +271,7 @@ class SignDialog(QDialog):
         thread.start()
 
     def _unlock_function(self):
-        identities, person, school = self._identities, self._audit.person, self._checklist.school
+        identities, person, school = self._identities, self._audit.person, self._audit.school or self._checklist.school
         replace_identity = self._replace_identity
 
         def unlock():
@@ -281,7 +302,28 @@ class SignDialog(QDialog):
             return
         self._say(str(error) or self.tr("The PDF could not be signed."))
 
+    def _needs_school_certificate(self) -> bool:
+        """The school issues certificates, and no certificate from IT is in place yet."""
+        if self._school_certificate is None:
+            return False
+        from app.signing.identity import IdentityError
+
+        try:
+            der = self._identities.certificate_der()
+        except IdentityError:
+            return True
+        if der is None:
+            return True
+        from cryptography import x509
+
+        certificate = x509.load_der_x509_certificate(der)
+        return certificate.issuer == certificate.subject  # one the app made itself
+
     def _offer_new_identity(self, why: str) -> None:
+        if self._school_certificate is not None:  # never a key of the app's own making
+            self._say(why + "\n" + self.tr("Choose your certificate from IT again with "
+                                           "\u201cUse a certificate from IT\u2026\u201d."))
+            return
         answer = QMessageBox.warning(
             self, self.tr("Your signing key cannot be unlocked"),
             why + "\n\n" + self.tr(

@@ -59,6 +59,8 @@ def main(folder: Path) -> dict:
 
     item_widget, total = window.audit_page.item_widget, len(checklist.applicable_items(session.audit.profile))
     for n in range(total):
+        if window.stack.currentWidget() is window.card_page:  # a new starter: each section's card first
+            QTest.mouseClick(window.card_page.continue_button, Qt.MouseButton.LeftButton)
         assert window.stack.currentWidget() is window.audit_page, f"item {n + 1} of {total} is not on screen"
         radio = (item_widget.done_radio, item_widget.action_radio, item_widget.na_radio)[n % 3]
         # on the round indicator: a click on the far side of a stretched radio button misses it
@@ -71,6 +73,12 @@ def main(folder: Path) -> dict:
         QTest.keyClicks(item_widget.note_edit, f"Checked item {n + 1} on my phone and my laptop.")
         QTest.mouseClick(window.audit_page.next_button, Qt.MouseButton.LeftButton)
         qt.processEvents()
+
+    assert window.stack.currentWidget() is window.knowledge_page, "a new starter takes the knowledge check"
+    for question in session.checklist.knowledge_check:
+        window.knowledge_page.option_chosen.emit(question.id, question.correct)
+    window.knowledge_page.review_button.click()
+    qt.processEvents()
 
     answered, applicable = overall_progress(session.checklist, session.audit)
     assert (answered, applicable) == (total, total), (answered, applicable)

@@ -27,6 +27,12 @@ ROLES = (
     "Class teacher", "Teaching assistant", "Head of Year 7", "SENCo", "Office manager", "Site manager",
     "Lunchtime supervisor", "Cover supervisor", "Science technician", "Deputy headteacher",
 )
+# For the staff list (staff.csv) the HR side reads, as an MIS would export it.
+DEPARTMENTS = {"Class teacher": "Teaching", "Teaching assistant": "Learning support", "Head of Year 7": "Pastoral",
+               "SENCo": "Learning support", "Office manager": "Office", "Site manager": "Site",
+               "Lunchtime supervisor": "Support staff", "Cover supervisor": "Support staff",
+               "Science technician": "Science", "Deputy headteacher": "Leadership"}
+ROSTER_NAME = "staff.csv"
 PLATFORM_SETS = (
     ("facebook", "instagram"), ("facebook",), ("instagram", "tiktok"), ("x", "linkedin"),
     ("facebook", "instagram", "whatsapp"), ("linkedin",), ("tiktok", "youtube"),
@@ -77,8 +83,18 @@ def completed_audit(checklist: Checklist, sample: DemoPerson, today: date, rng: 
         else:
             answer = Answer(Status.DONE)
         audit = audit.with_answer(item.id, answer)
+    if sample.new_starter:
+        audit.knowledge_answers = knowledge_answers(checklist, sample)
     audit.completed_at = started + timedelta(hours=9, minutes=rng.randint(8, 40))
     return audit
+
+
+def knowledge_answers(checklist: Checklist, sample: DemoPerson) -> dict[str, int]:
+    """A new starter's knowledge check: mostly right, the odd one wrong. Its own random stream, so
+    everyone else's answers stay as they were."""
+    rng = random.Random(f"knowledge/{sample.person.staff_id}")
+    return {q.id: q.correct if rng.random() < 0.75 else (q.correct + 1) % len(q.options)
+            for q in checklist.knowledge_check}
 
 
 def make_demo(out: Path, count: int, checklist: Checklist, seed: int = 2026,
@@ -99,7 +115,31 @@ def make_demo(out: Path, count: int, checklist: Checklist, seed: int = 2026,
         report(f"{result.path.name}  ({sample.person.role}"
                f"{', new starter' if sample.new_starter else ''}"
                f"{', outstanding actions' if result.confirmation.actions else ''})")
+    write_roster(out / ROSTER_NAME, sample_people(count + max(1, count // 10), seed), today, report)
     return written
+
+
+def write_roster(path: Path, people: list[DemoPerson], today: date, report=print) -> None:
+    """The staff list as an MIS exports it (UTF-8 with BOM, UK dates): everyone in the demo and a
+    tenth more who have not done their audit, so HR sees who is missing."""
+    import csv
+    import io
+    import os
+
+    buffer = io.StringIO(newline="")
+    rows = csv.writer(buffer, lineterminator="\r\n")
+    rows.writerow(["Staff ID", "Name", "Email", "Role", "Department", "Start date"])
+    for n, sample in enumerate(people):
+        person = sample.person
+        email = person.staff_id if "@" in person.staff_id else \
+            f"{_ascii(person.name.split()[0]).lower()}.{n + 1}@school.example"
+        started = today - timedelta(days=3 if sample.new_starter else 400 + 97 * n % 3000)
+        rows.writerow([person.staff_id, person.name, email, person.role, DEPARTMENTS.get(person.role, ""),
+                       f"{started:%d/%m/%Y}"])
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with open(descriptor, "wb") as file:
+        file.write(buffer.getvalue().encode("utf-8-sig"))
+    report(f"{path.name}  (the staff list: {len(people)} staff, as the MIS exports it)")
 
 
 def _ascii(text: str) -> str:

@@ -12,7 +12,7 @@ import os
 import sys
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -20,7 +20,8 @@ from pathlib import Path
 
 from app.signing.verdict import Verdict, VerdictCode, damaged, timed_out, too_large, unreadable
 
-__all__ = ["MAX_BYTES", "TIMEOUT_S", "Verdict", "VerdictCode", "verify_file", "verify_files", "verify_pdf"]
+__all__ = ["MAX_BYTES", "TIMEOUT_S", "Verdict", "VerdictCode", "iter_verdicts", "verify_file", "verify_files",
+           "verify_pdf"]
 
 logger = logging.getLogger(__name__)
 
@@ -28,12 +29,15 @@ MAX_BYTES = 20 * 1024 * 1024
 TIMEOUT_S = 20.0
 MAX_WORKERS = 4
 STARTUP_S = 15.0  # on top of the limit for a new worker's first file: starting it and importing pyHanko
+CANCEL_POLL_S = 0.1  # how often a cancellable run asks whether to stop
 WORKER_MEMORY = 1536 * 1024 * 1024  # a decompression bomb meets MemoryError, not the OOM killer
 _CHECKS = "app.signing.checks"
 
 
-def verify_pdf(data: bytes) -> Verdict:
+def verify_pdf(data: bytes, max_bytes: int = MAX_BYTES) -> Verdict:
     """What `data`, a signed confirmation PDF, proves; never raises on bad input."""
+    if len(data) > max_bytes:  # bytes from anywhere get the same limit as files
+        return too_large(max_bytes)
     from app.signing.checks import check_pdf  # pyHanko: imported only once something is verified
 
     return check_pdf(data)
@@ -54,7 +58,7 @@ def verify_file(path: Path, max_bytes: int = MAX_BYTES) -> Verdict:
     if len(data) > max_bytes:
         return too_large(max_bytes)
     try:
-        return verify_pdf(data)
+        return verify_pdf(data, max_bytes)
     except Exception as exc:  # noqa: BLE001 - check_pdf catches its own; this is the last net
         logger.info("verify: %s escaped the checks", type(exc).__name__)
         return damaged()
@@ -64,19 +68,33 @@ def verify_files(paths: Iterable[Path | str], *, max_bytes: int = MAX_BYTES, tim
                  workers: int | None = None) -> list[tuple[Path, Verdict]]:
     """A verdict for every path, in the order given, each checked within `timeout_s` seconds."""
     files = [Path(p) for p in paths]
-    verdicts: dict[int, Verdict] = {}
+    verdicts = {index: verdict for index, _, verdict in
+                iter_verdicts(files, max_bytes=max_bytes, timeout_s=timeout_s, workers=workers)}
+    return [(path, verdicts[index]) for index, path in enumerate(files)]
+
+
+def iter_verdicts(paths: Iterable[Path | str], *, max_bytes: int = MAX_BYTES, timeout_s: float = TIMEOUT_S,
+                  workers: int | None = None, task: Callable[[Path, int], Verdict] = verify_file,
+                  cancelled: Callable[[], bool] | None = None) -> Iterator[tuple[int, Path, Verdict]]:
+    """(index in `paths`, path, verdict) for each path as soon as it is known, in no set order.
+
+    `task(path, max_bytes)` runs in a worker process (a module-level function, so it can be sent
+    there). Once `cancelled()` returns True, or the caller stops iterating, files still being
+    checked are stopped and have no verdict; those already yielded stand.
+    """
+    files = [Path(p) for p in paths]
     queue: deque[_Job] = deque()
     for index, path in enumerate(files):
         early = _before_reading(path, max_bytes)
         if early is not None:
-            verdicts[index] = early
+            yield index, path, early
         else:
             queue.append(_Job(index, path))
-    if queue:
+    if queue and not (cancelled is not None and cancelled()):
         count = workers or min(MAX_WORKERS, os.cpu_count() or 1)
         with _WorkerPool(min(count, len(queue))) as pool:
-            verdicts.update(pool.run(queue, max_bytes, timeout_s))
-    return [(path, verdicts[index]) for index, path in enumerate(files)]
+            for index, verdict in pool.stream(queue, max_bytes, timeout_s, task, cancelled):
+                yield index, files[index], verdict
 
 
 def _before_reading(path: Path, max_bytes: int) -> Verdict | None:
@@ -115,18 +133,34 @@ class _WorkerPool:
     def _new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=_context(), initializer=_limit_memory)
 
-    def _replace(self) -> None:
+    def _kill(self) -> None:
         # No public way to stop a running task: end this pool's own worker processes.
         for process in list(getattr(self.executor, "_processes", {}).values()):
             process.kill()
         self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def _replace(self) -> None:
+        self._kill()
         self.executor = self._new_executor()
         self.started = 0
 
     def run(self, queue: deque[_Job], max_bytes: int, timeout_s: float, task=verify_file) -> dict[int, Verdict]:
-        verdicts: dict[int, Verdict] = {}
+        return dict(self.stream(queue, max_bytes, timeout_s, task))
+
+    def stream(self, queue: deque[_Job], max_bytes: int, timeout_s: float, task=verify_file,
+               cancelled: Callable[[], bool] | None = None) -> Iterator[tuple[int, Verdict]]:
         running: dict[Future, _Job] = {}
+        try:
+            yield from self._stream(queue, running, max_bytes, timeout_s, task, cancelled)
+        finally:
+            if running:  # cancelled, or the caller stopped early: stop the files being checked
+                self._kill()
+
+    def _stream(self, queue: deque[_Job], running: dict[Future, _Job], max_bytes: int, timeout_s: float, task,
+                cancelled: Callable[[], bool] | None) -> Iterator[tuple[int, Verdict]]:
         while queue or running:
+            if cancelled is not None and cancelled():
+                return
             # At most one job per worker, so each starts when submitted and its deadline is fair.
             while queue and len(running) < self.workers and not (queue[0].alone and running) \
                     and not any(job.alone for job in running.values()):
@@ -135,39 +169,43 @@ class _WorkerPool:
                 running[self.executor.submit(task, job.path, max_bytes)] = job
                 self.started += 1
             soonest = min(job.deadline for job in running.values())
-            done, _ = wait(running, timeout=max(0.0, soonest - time.monotonic()), return_when=FIRST_COMPLETED)
+            timeout = max(0.0, soonest - time.monotonic())
+            if cancelled is not None:
+                timeout = min(timeout, CANCEL_POLL_S)
+            done, _ = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
             crashed = []
             for future in done:
                 job = running.pop(future)
                 try:
-                    verdicts[job.index] = future.result()
+                    verdict = future.result()
                 except BrokenProcessPool:
                     crashed.append(job)
+                    continue
                 except Exception as exc:  # noqa: BLE001 - e.g. a verdict that failed to pickle
                     logger.info("verify: worker failed with %s", type(exc).__name__)
-                    verdicts[job.index] = damaged()
+                    verdict = damaged()
+                yield job.index, verdict
             now = time.monotonic()
             late = [f for f, job in running.items() if job.deadline <= now and not f.done()]
             if not crashed and not late:
                 continue
             for future in late:
-                verdicts[running.pop(future).index] = timed_out(timeout_s)
+                yield running.pop(future).index, timed_out(timeout_s)
             for job in crashed:
                 if job.alone:
                     logger.info("verify: a file crashed its worker")
-                    verdicts[job.index] = damaged("checking it crashed the checker: the PDF is probably damaged")
+                    yield job.index, damaged("checking it crashed the checker: the PDF is probably damaged")
                 else:
                     job.alone = True
                     queue.appendleft(job)
             # Innocent bystanders of a replaced pool start again, with fresh deadlines.
             for future, job in list(running.items()):
                 if future.done() and not future.exception():
-                    verdicts[job.index] = future.result()
+                    yield job.index, future.result()
                 else:
                     queue.appendleft(job)
             running.clear()
             self._replace()
-        return verdicts
 
 
 def _limit_memory() -> None:

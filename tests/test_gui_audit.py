@@ -347,8 +347,11 @@ def test_last_years_answer_shows_beside_this_years_and_last_year_opens_read_only
                                                                                 checklists, monkeypatch):
     ids = seed_last_year(db_path, checklists)
     window = open_window()
-    assert window.stack.currentWidget() is window.profile_page  # a new cycle starts afresh
-    fill_profile_by_mouse(qtbot, window, platforms=("facebook",), names_school=False)
+    assert window.stack.currentWidget() is window.home_page  # a new cycle starts at home...
+    click(qtbot, window.home_page.start_button)  # ...afresh, last year's details filled in
+    assert window.stack.currentWidget() is window.profile_page
+    assert window.profile_page.name_edit.text() == "Siân Evans"
+    click(qtbot, window.profile_page.submit_button)
     item = window.audit_page.item_widget
     assert current_item_id(window) == ids[0]
     assert item.previous_label.isVisible()

@@ -34,7 +34,9 @@ class SectionListWidget(QListWidget):
         self.itemActivated.connect(self._on_item_activated)
         self.itemClicked.connect(self._on_item_activated)
 
-    def show_progress(self, progress: list[SectionProgress], current_section_id: str | None) -> None:
+    def show_progress(self, progress: list[SectionProgress], current_section_id: str | None,
+                      changed: frozenset[str] = frozenset()) -> None:
+        """`changed`: sections holding checks that are new or changed since the person last signed."""
         # Rows are updated in place: this runs inside the list's own click signal, and deleting
         # the clicked row there would pull it from under Qt.
         self.blockSignals(True)
@@ -48,9 +50,11 @@ class SectionListWidget(QListWidget):
         for n, entry in enumerate(progress):
             row = self.item(n)
             mark = "\u2713 " if entry.complete else ""
-            row.setText(self.tr("%s%s\n%d of %d answered") % (mark, entry.section.title, entry.answered, entry.total))
-            row.setData(ACCESSIBLE_TEXT_ROLE,
-                        self.tr("%s, %d of %d answered") % (entry.section.title, entry.answered, entry.total))
+            title = entry.section.title
+            if entry.section.id in changed:
+                title = self.tr("%s (new or changed)") % title
+            row.setText(self.tr("%s%s\n%d of %d answered") % (mark, title, entry.answered, entry.total))
+            row.setData(ACCESSIBLE_TEXT_ROLE, self.tr("%s, %d of %d answered") % (title, entry.answered, entry.total))
             if entry.section.id == current_section_id:
                 self.setCurrentItem(row)
         self.blockSignals(False)
@@ -128,8 +132,9 @@ class AuditPage(QWidget):
         QWidget.setTabOrder(self.sections, self.item_widget.done_radio)
 
     def show_position(self, progress: list[SectionProgress], current_section_id: str | None,
-                      answered: int, total: int, is_first: bool, is_last: bool) -> None:
-        self.sections.show_progress(progress, current_section_id)
+                      answered: int, total: int, is_first: bool, is_last: bool,
+                      changed_sections: frozenset[str] = frozenset()) -> None:
+        self.sections.show_progress(progress, current_section_id, changed_sections)
         self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(answered)
         self.progress_bar.setAccessibleDescription(self.tr("%d of %d items answered") % (answered, total))

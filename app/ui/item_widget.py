@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup, QDateEdit, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+    QButtonGroup, QCheckBox, QDateEdit, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
     QPlainTextEdit, QPushButton, QRadioButton, QVBoxLayout, QWidget,
 )
 
@@ -18,6 +18,7 @@ from app.ui.style import clear_layout, heading, name_scroll_bars
 from app.ui.text import describe_answer, long_date
 
 TYPING_PAUSE_MS = 400  # save typed text once typing pauses, and at once on leaving the item
+REMIND_DAYS_BEFORE = 3  # the "remind me" date first offered, before the date to do it by
 
 
 class ItemWidget(QWidget):
@@ -30,6 +31,7 @@ class ItemWidget(QWidget):
         super().__init__(parent)
         self._item: Item | None = None
         self._loading = False
+        self._to_confirm = False  # last year's answer on show, not yet confirmed
         self._typing_timer = QTimer(self, singleShot=True, interval=TYPING_PAUSE_MS)
         self._typing_timer.timeout.connect(self._emit_answer)
 
@@ -42,6 +44,25 @@ class ItemWidget(QWidget):
         self.previous_label = QLabel()
         self.previous_label.setWordWrap(True)
         self.previous_label.setObjectName("quietText")
+        self.change_label = QLabel()  # new or changed since the person last signed
+        self.change_label.setObjectName("bannerText")
+        self.change_label.setWordWrap(True)
+        self.change_label.hide()
+
+        # Last year's answer, carried over: it counts once the person confirms it (or changes it).
+        self.confirm_box = QFrame()
+        self.confirm_box.setObjectName("banner")
+        self.confirm_label = QLabel(self.tr(
+            "This is last year's answer, filled in for you. It does not count until you confirm it is "
+            "still true, or change it."))
+        self.confirm_label.setWordWrap(True)
+        self.confirm_button = QPushButton(self.tr("&Keep last year's answer"))
+        self.confirm_button.setAccessibleName(self.tr("Keep last year's answer: it is still true"))
+        self.confirm_button.clicked.connect(self._on_confirm_button_clicked)
+        confirm_layout = QHBoxLayout(self.confirm_box)
+        confirm_layout.addWidget(self.confirm_label, 1)
+        confirm_layout.addWidget(self.confirm_button)
+        self.confirm_box.hide()
 
         self.why_box = QGroupBox(self.tr("Why: what your school's policy says"))
         self.quote_label = QLabel()
@@ -77,6 +98,15 @@ class ItemWidget(QWidget):
         self.due_edit.setDisplayFormat("d MMMM yyyy")
         self.due_edit.setAccessibleName(self.tr("Do it by"))
         self.due_edit.setAccessibleDescription(self.tr("The date by which you will have done it"))
+        self.remind_box = QCheckBox(self.tr("Re&mind me on"))
+        self.remind_box.setAccessibleName(self.tr("Remind me"))
+        self.remind_box.setAccessibleDescription(self.tr(
+            "A date to be reminded, kept on this laptop and put in the calendar file if you export one"))
+        self.remind_edit = QDateEdit()
+        self.remind_edit.setCalendarPopup(True)
+        self.remind_edit.setDisplayFormat("d MMMM yyyy")
+        self.remind_edit.setAccessibleName(self.tr("Remind me on"))
+        self.remind_edit.setAccessibleDescription(self.tr("The date on which you want to be reminded"))
         self.reason_edit = QLineEdit()
         self.reason_edit.setAccessibleName(self.tr("Why it does not apply"))
         self.reason_edit.setPlaceholderText(self.tr("for example: I do not have a profile picture"))
@@ -86,6 +116,7 @@ class ItemWidget(QWidget):
         action_layout.setContentsMargins(24, 0, 0, 0)
         action_layout.addRow(self._buddy(self.tr("&What will you do?"), self.action_edit), self.action_edit)
         action_layout.addRow(self._buddy(self.tr("B&y when?"), self.due_edit), self.due_edit)
+        action_layout.addRow(self.remind_box, self.remind_edit)
         self.reason_form = QWidget()
         reason_layout = QFormLayout(self.reason_form)
         reason_layout.setContentsMargins(24, 0, 0, 0)
@@ -119,7 +150,9 @@ class ItemWidget(QWidget):
         layout.addWidget(self.place_label)
         layout.addWidget(self.check_label)
         layout.addWidget(self.detail_label)
+        layout.addWidget(self.change_label)
         layout.addWidget(self.previous_label)
+        layout.addWidget(self.confirm_box)
         layout.addWidget(answer_box)
         layout.addWidget(self.why_box)
         layout.addWidget(self.howto_box)
@@ -130,15 +163,23 @@ class ItemWidget(QWidget):
         self.reason_edit.textEdited.connect(self._on_text_edited)
         self.note_edit.textChanged.connect(self._on_note_edit_text_changed)
         self.due_edit.dateChanged.connect(self._on_due_edit_date_changed)
+        self.remind_box.toggled.connect(self._on_remind_changed)
+        self.remind_edit.dateChanged.connect(self._on_remind_changed)
         self._refresh_answer_fields()
 
     # -- state in ----------------------------------------------------------------------
 
     def show_item(self, item: Item, place: str, answer: Answer, guides: list[Guide], today: date,
-                  show_detail: bool, previous: Answer | None, read_only: bool) -> None:
+                  show_detail: bool, previous: Answer | None, read_only: bool, change: str = "") -> None:
+        """`change`: "new" or "changed" when the item is so since the person last signed."""
         self.flush()
         self._loading = True
         self._item = item
+        self._to_confirm = answer.to_confirm
+        self.change_label.setVisible(bool(change))
+        self.change_label.setText(self.tr("New since you last signed.") if change == "new" else
+                                  self.tr("Changed since you last signed: read it again.") if change else "")
+        self.change_label.setAccessibleName(self.change_label.text())
         self.place_label.setText(place)
         self.check_label.setText(item.check)
         self.detail_label.setText(item.detail)
@@ -160,8 +201,12 @@ class ItemWidget(QWidget):
         self.due_edit.setMinimumDate(QDate(today.year, today.month, today.day).addYears(-1))
         due = answer.due or _default_due(today)
         self.due_edit.setDate(QDate(due.year, due.month, due.day))
+        self.remind_box.setChecked(answer.remind_on is not None)
+        self.remind_edit.setMinimumDate(self.due_edit.minimumDate())
+        remind = answer.remind_on or max(today, due - timedelta(days=REMIND_DAYS_BEFORE))
+        self.remind_edit.setDate(QDate(remind.year, remind.month, remind.day))
         for widget in (*self._status_group.buttons(), self.action_edit, self.due_edit, self.reason_edit,
-                       self.note_edit):
+                       self.note_edit, self.remind_box, self.remind_edit, self.confirm_button):
             widget.setEnabled(not read_only)
         self._loading = False
         self._refresh_answer_fields()
@@ -176,6 +221,9 @@ class ItemWidget(QWidget):
             due=due,
             reason=self.reason_edit.text() if status is Status.NOT_APPLICABLE else "",
             note=self.note_edit.toPlainText(),
+            remind_on=(self.remind_edit.date().toPython()
+                       if status is Status.ACTION and self.remind_box.isChecked() else None),
+            to_confirm=self._to_confirm and status is not None,
         )
 
     def flush(self) -> None:
@@ -185,6 +233,9 @@ class ItemWidget(QWidget):
             self._emit_answer()
 
     def focus_answer(self) -> None:
+        if self._to_confirm and self.confirm_button.isEnabled():
+            self.confirm_button.setFocus()
+            return
         checked = self._status_group.checkedButton()
         (checked or self.done_radio).setFocus()
 
@@ -194,7 +245,22 @@ class ItemWidget(QWidget):
         if self._item is not None and not self._loading:
             self.answer_changed.emit(self._item.id, self.current_answer())
 
+    def _on_confirm_button_clicked(self) -> None:
+        self._to_confirm = False
+        self._typing_timer.stop()
+        self._emit_answer()
+        self._refresh_answer_fields()
+        self.focus_answer()
+
+    def _on_remind_changed(self, *_: object) -> None:
+        self.remind_edit.setEnabled(self.remind_box.isChecked() and self.remind_box.isEnabled())
+        if not self._loading:
+            self._typing_timer.stop()
+            self._emit_answer()
+
     def _on_status_group_button_toggled(self, button, checked: bool) -> None:
+        if checked and not self._loading:
+            self._to_confirm = False  # choosing an answer is answering it this year
         self._refresh_answer_fields()
         if checked and not self._loading:
             self._typing_timer.stop()
@@ -206,13 +272,16 @@ class ItemWidget(QWidget):
 
     def _on_text_edited(self, *_: object) -> None:
         if not self._loading:
+            self._to_confirm = False  # a changed action or reason is this year's answer
             self._typing_timer.start()
 
     def _on_note_edit_text_changed(self) -> None:
-        self._on_text_edited()
+        if not self._loading:  # a private note confirms nothing
+            self._typing_timer.start()
 
     def _on_due_edit_date_changed(self, *_: object) -> None:
         if not self._loading:
+            self._to_confirm = False
             self._typing_timer.stop()
             self._emit_answer()
 
@@ -221,6 +290,8 @@ class ItemWidget(QWidget):
     def _refresh_answer_fields(self) -> None:
         self.action_form.setVisible(self.action_radio.isChecked())
         self.reason_form.setVisible(self.na_radio.isChecked())
+        self.confirm_box.setVisible(self._to_confirm)
+        self.remind_edit.setEnabled(self.remind_box.isChecked() and self.remind_box.isEnabled())
 
     def _show_guides(self, guides: list[Guide]) -> None:
         clear_layout(self.howto_layout)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from app.core.audit import Audit, Blocker, Status, applicable_sections
+from app.core.audit import KNOWLEDGE_CHECK, Audit, Blocker, Status, applicable_sections, knowledge_result
 from app.core.checklist import Checklist
 from app.ui.style import clear_layout, heading, name_scroll_bars
 from app.ui.text import describe_answer, long_date
@@ -26,6 +26,8 @@ class ReviewPage(QWidget):
     back_requested = Signal()
     sign_requested = Signal()
     open_folder_requested = Signal(str)
+    knowledge_check_requested = Signal()
+    calendar_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -48,6 +50,11 @@ class ReviewPage(QWidget):
         self.open_folder_button.clicked.connect(lambda: self.open_folder_requested.emit(self._saved_folder))
         self.open_folder_button.hide()
         self._saved_folder = ""
+        self.calendar_button = QPushButton(self.tr("Export actions to ca&lendar\u2026"))
+        self.calendar_button.setAccessibleName(self.tr("Export your actions with dates to a calendar file"))
+        self.calendar_button.clicked.connect(self.calendar_requested)
+        self.calendar_button.hide()
+        self.send_to = ""  # where HR wants the PDF, from the school configuration
 
         self.answers_tree = QTreeWidget()
         self.answers_tree.setColumnCount(2)
@@ -66,6 +73,7 @@ class ReviewPage(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.calendar_button)
         buttons.addWidget(self.open_folder_button)
         buttons.addWidget(self.sign_button)
 
@@ -92,13 +100,23 @@ class ReviewPage(QWidget):
                     exports: list | None = None) -> None:
         sections = applicable_sections(checklist, audit.profile)
         answers = [audit.answer(i.id) for _, items in sections for i in items]
-        counts = {s: sum(a.status is s for a in answers) for s in Status}
-        self.summary_label.setText(self.tr(
+        counts = {s: sum(a.status is s and a.is_answered for a in answers) for s in Status}
+        summary = self.tr(
             "{name}, {school}, {cycle}. {done} done, {action} needing action, {na} not applicable, "
             "{open} not answered yet."
         ).format(name=audit.person.name or self.tr("(no name yet)"), school=checklist.school, cycle=audit.cycle,
                  done=counts[Status.DONE], action=counts[Status.ACTION], na=counts[Status.NOT_APPLICABLE],
-                 open=sum(not a.is_answered for a in answers)))
+                 open=sum(not a.is_answered for a in answers))
+        to_confirm = sum(a.to_confirm for a in answers)
+        if to_confirm:
+            summary += " " + self.tr("Of those, {n} are last year's answers waiting for you to confirm them.").format(
+                n=to_confirm)
+        result = knowledge_result(checklist, audit)
+        if result is not None:
+            summary += " " + self.tr("Knowledge check: {score} of {total} right.").format(
+                score=result.score, total=result.out_of)
+        self.summary_label.setText(summary)
+        self.calendar_button.setVisible(any(a.status is Status.ACTION and a.due for a in answers))
         self._show_blockers(blockers, read_only)
         self._show_signing(blockers, read_only, exports or [])
         self._show_answers(sections, audit)
@@ -115,6 +133,8 @@ class ReviewPage(QWidget):
             link.setAccessibleName(self.tr("Go to: %s") % blocker.message)
             if blocker.item_id:
                 link.clicked.connect(lambda _=False, item=blocker.item_id: self.item_requested.emit(item))
+            elif blocker.target == KNOWLEDGE_CHECK:
+                link.clicked.connect(self.knowledge_check_requested)
             else:
                 link.clicked.connect(self.details_requested)
             self.blockers_layout.addWidget(link)
@@ -136,6 +156,8 @@ class ReviewPage(QWidget):
                 "Your signing key's fingerprint: {fingerprint}").format(
                 date=long_date(last.signed_at.astimezone().date()), path=last.pdf_path,
                 fingerprint=last.certificate_fingerprint))
+            if self.send_to:
+                self.ready_label.setText(self.ready_label.text() + "\n" + self.tr("Send it to %s.") % self.send_to)
             self.ready_label.setVisible(True)
             self.sign_button.setText(self.tr("&Export again\u2026"))
             self.sign_button.setAccessibleName(self.tr("Sign and save the PDF again"))
@@ -158,6 +180,8 @@ class ReviewPage(QWidget):
                 text = describe_answer(answer)
                 if answer.status is Status.ACTION and answer.due:
                     text = self.tr("Needs action by %s: %s") % (long_date(answer.due), answer.action)
+                if answer.to_confirm:
+                    text = self.tr("Last year's answer, to confirm: %s") % text
                 row = QTreeWidgetItem([item.check, text])
                 row.setData(0, ITEM_ROLE, item.id)
                 row.setToolTip(0, item.check)

@@ -43,6 +43,9 @@ JSON_NAME = "my-data.json"
 EXPORT_PREFIX = "staff-self-audit-my-data-"
 IDENTITY_FOLDER = "identity"
 APP_FOLDERS = ("cache", "logs")  # the app's own, removed whole
+# HR's register and its window's settings: the school's records about its staff, not this
+# person's own data; never exported or deleted with it.
+HR_FILES = ("hr-register.sqlite3", "hr-register.sqlite3-wal", "hr-register.sqlite3-shm", "hr-window.ini")
 UNREADABLE_MARK = ".unreadable-"
 _DB_SUFFIXES = ("", "-wal", "-shm", "-journal")
 JSON_COLUMNS = ("platforms", "profile_answers", "knowledge_answers")  # of the audits table
@@ -75,6 +78,7 @@ class Inventory:
     pdfs: list[KnownPdf] = field(default_factory=list)
     app_folders: list[Path] = field(default_factory=list)
     not_the_apps: list[Path] = field(default_factory=list)  # never touched
+    hr_files: list[Path] = field(default_factory=list)  # HR's register: never touched
 
     @property
     def empty(self) -> bool:
@@ -147,6 +151,8 @@ def take_inventory(data_dir: Path) -> Inventory:
             inventory.identity_files = sorted(p for p in entry.iterdir())
         elif name in APP_FOLDERS and entry.is_dir():
             inventory.app_folders.append(entry)
+        elif name in HR_FILES or name.startswith("hr-register.sqlite3"):
+            inventory.hr_files.append(entry)
         elif name != LOCK_NAME:
             inventory.not_the_apps.append(entry)
     inventory.fingerprints = [c["sha256_fingerprint"] for c in _certificates(inventory.data_dir / IDENTITY_FOLDER)]
@@ -393,6 +399,8 @@ def delete_my_data(data_dir: Path, *, keyring_backend=None) -> DeletionReport:
         _remove(path, report)
     for path in inventory.not_the_apps:
         report.kept.append((path, "the app did not make it"))
+    for path in inventory.hr_files:
+        report.kept.append((path, "HR's register of staff confirmations: the school's records, not your own data"))
     log.info("deleted my data: %d removed, %d kept", len(report.deleted), len(report.kept))
     return report
 

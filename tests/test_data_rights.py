@@ -278,3 +278,18 @@ def test_the_command_line_refuses_while_the_app_is_open(held):
     assert refused.returncode == 2 and "Staff Self-Audit is open. Close its window" in refused.stderr
     assert (held.data / DATABASE_NAME).exists() and (held.data / "identity").is_dir()
     assert keyring.get_password(KEYRING_SERVICE, held.username) == held.secret
+
+
+def test_hrs_register_in_the_same_data_folder_is_neither_exported_nor_deleted(tmp_path):
+    from app.data_rights import delete_my_data, take_inventory
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "hr-register.sqlite3").write_bytes(b"the school's records")
+    (folder / "hr-window.ini").write_text("[General]\n")
+    inventory = take_inventory(folder)
+    assert sorted(p.name for p in inventory.hr_files) == ["hr-register.sqlite3", "hr-window.ini"]
+    assert not inventory.not_the_apps
+    report = delete_my_data(folder)
+    assert (folder / "hr-register.sqlite3").read_bytes() == b"the school's records"
+    assert any("HR's register" in reason for _, reason in report.kept)

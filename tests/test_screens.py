@@ -73,6 +73,12 @@ def test_every_screen_fits_and_is_saved_for_review(window_at, size):
         assert fully_inside(widget, start), f"{widget.accessibleName()} is cut off at {name}"
 
     window = window_at(size, audit=True)
+    # A new starter: the section's induction card comes before its first check.
+    assert window.stack.currentWidget() is window.card_page
+    shoot(window, SHOTS / f"{name}-2a-induction-card.png")
+    for widget in (window.card_page.continue_button, window.card_page.brief_button, window.card_page.why_label):
+        assert fully_inside(widget, window), f"{widget.accessibleName() or 'the why'} is cut off at {name}"
+    window.card_page.continue_button.click()
     item = window.audit_page.item_widget
     shoot(window, SHOTS / f"{name}-2-item-action.png")
     for widget in (window.audit_page.back_button, window.audit_page.next_button, window.audit_page.review_button,
@@ -83,6 +89,15 @@ def test_every_screen_fits_and_is_saved_for_review(window_at, size):
 
     window.audit_page.next_button.click()
     shoot(window, SHOTS / f"{name}-3-next-item.png")
+    window.show_brief()
+    shoot(window, SHOTS / f"{name}-8-policy-brief.png")
+    assert fully_inside(window.brief_page.back_button, window)
+    window.show_knowledge_check()
+    page = window.knowledge_page
+    page.questions[0].options[page.questions[0].question.correct - 1].click()  # a wrong answer
+    page.questions[1].options[page.questions[1].question.correct].click()
+    shoot(window, SHOTS / f"{name}-9-knowledge-check.png")
+    assert fully_inside(page.review_button, window) and fully_inside(page.brief_button, window)
     window.show_details()
     shoot(window, SHOTS / f"{name}-4-details.png")
     window.show_review()
@@ -98,6 +113,8 @@ def test_the_review_ready_to_sign_and_the_sign_dialog_fit(qtbot, window_at, size
     session = window.session
     for item in session.checklist.applicable_items(session.audit.profile):
         session.set_answer(item.id, Answer(Status.DONE))
+    for question in session.checklist.knowledge_check:  # a new starter: the knowledge check is taken too
+        session.set_knowledge_answer(question.id, question.correct)
     from app.signing.identity import IdentityStore
 
     window._identities = lambda: IdentityStore(tmp_path / "identity")  # the dialog only reads it here
@@ -112,3 +129,100 @@ def test_the_review_ready_to_sign_and_the_sign_dialog_fit(qtbot, window_at, size
     assert dialog.height() <= size[1] - 40, f"the sign dialog is {dialog.height()} px tall"
     assert fully_inside(dialog.sign_button, dialog) and fully_inside(dialog.pad, dialog)
     dialog.reject()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_home_and_a_new_cycle_from_last_years_answers_fit(qtbot, tmp_path, size):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from cycle_helpers import seed_signed_last_cycle
+
+    SHOTS.mkdir(exist_ok=True)
+    name = f"{size[0]}x{size[1]}"
+    checklist = next(c for c in load_bundled()[0] if c.id == "model-policy")
+    path = tmp_path / f"{name}.sqlite3"
+    items = [i.id for i in checklist.items]
+    seed_signed_last_cycle(path, checklist, version="2025.1", changed="connections-review", new="images-tagging",
+                           overdue="conduct-nothing-private")
+    repo = AuditRepository.open(path)
+    try:
+        window = MainWindow(AuditSession(repo, load_bundled()[0], today=lambda: date(2026, 11, 20)))
+        qtbot.addWidget(window)
+        window.resize(*size)
+        window.show()
+        qtbot.waitExposed(window)
+        home = window.home_page
+        assert window.stack.currentWidget() is home
+        shoot(window, SHOTS / f"{name}-10-home-new-cycle.png")
+        for widget in (home.start_button, home.carry_button, home.due_label, home.changed_label):
+            assert fully_inside(widget, window), f"{widget.accessibleName()} is cut off at {name}"
+        home.carry_button.click()
+        window.profile_page.submit_button.click()
+        window.show_item("connections-review")
+        shoot(window, SHOTS / f"{name}-11-item-to-confirm-changed.png")
+        item = window.audit_page.item_widget
+        assert fully_inside(item.confirm_button, window) and item.change_label.isVisible()
+        window.show_home()
+        shoot(window, SHOTS / f"{name}-12-home-in-progress.png")
+        assert items
+    finally:
+        repo.close()
+
+
+@pytest.fixture(scope="module")
+def hr_inbox(tmp_path_factory):
+    """Signed confirmations as HR receives them: six good ones, a tampered copy and a scan."""
+    from app.demo import make_demo
+
+    folder = tmp_path_factory.mktemp("hr-screens") / "inbox"
+    checklist = next(c for c in load_bundled()[0] if c.id == "model-policy")
+    written = make_demo(folder, 6, checklist, today=date(2026, 11, 20), report=lambda *_: None)
+    (folder / "tampered").mkdir()
+    (folder / "tampered" / written[0].name).write_bytes(written[0].read_bytes() + b"\n% changed\n")
+    (folder / "scan.pdf").write_text("not a PDF")
+    roster = folder.parent / "staff.csv"
+    roster.write_text("Staff ID,Name,Email,Department\n" + "".join(
+        f"{staff_id},{name},{email},{department}\n" for staff_id, name, email, department in (
+            ("sian.1@school.example", "Siân Ŵyn Jones", "sian@school.example", "Welsh"),
+            ("S1002", "Łucja Wójcik", "lucja@school.example", "Science"),
+            ("S1003", "Nguyễn Thị Minh Khai", "khai@school.example", "Learning support"),
+            ("sean.4@school.example", "Seán Ó Briain", "sean@school.example", "Leadership"),
+            ("S1005", "Zdeněk Dvořák", "zdenek@school.example", "Science"),
+            ("S1006", "Ayşe Yılmaz", "ayse@school.example", "Leadership"),
+            ("S3001", "Eilidh MacLeod", "eilidh@school.example", "Midday"),
+            ("S3002", "Gwenllïan Ó Súilleabháin-Nguyễn", "", "Cover"))), encoding="utf-8")
+    return folder, roster
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_hr_register_fits(qtbot, tmp_path, hr_inbox, size):
+    from PySide6.QtCore import QSettings
+
+    from app.ui.hr.hr_window import HrWindow
+
+    SHOTS.mkdir(exist_ok=True)
+    name = f"{size[0]}x{size[1]}"
+    folder, roster = hr_inbox
+    window = HrWindow(tmp_path / "register.sqlite3", today=lambda: date(2026, 11, 20),
+                      settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    shoot(window, SHOTS / f"{name}-13-hr-register-empty.png")
+    with qtbot.waitSignal(window.collect_finished, timeout=180_000):
+        window.collect_folder(folder)
+    window.import_roster(roster)
+    window.select_staff("S1003")  # one with actions outstanding
+    shoot(window, SHOTS / f"{name}-14-hr-register.png")
+    for widget in (window.search_edit, window.cycle_combo, window.category_combo, window.summary_label,
+                   window.details.open_button, window.details.folder_button, window.details.accept_button):
+        assert fully_inside(widget, window), f"{widget.accessibleName() or widget.text()} is cut off at {name}"
+    status = window.table.columnViewportPosition(2) + window.table.columnWidth(2)
+    assert status <= window.table.viewport().width(), f"the status column is cut off at {name}"
+    window.remind_missing()
+    window.keys_action.trigger()
+    shoot(window.key_dialog, SHOTS / f"{name}-15-hr-known-keys.png")
+    window.key_dialog.reject()
+    window.close()

@@ -14,10 +14,11 @@ from app import __version__
 from app.checklist_files import BundledChecklists
 from app.logs import setup_logging
 from app.resources import resource_path
+from app.school_config_files import read_school_config
 from app.session import AuditSession
-from app.store.errors import StoreError
+from app.store.errors import StoreError, folder_problem_message
 from app.store.instance_lock import take_instance_lock
-from app.store.paths import data_dir, database_path, ensure_private_dir
+from app.store.paths import data_dir, database_path, ensure_private_dir, secure_data_folder
 from app.store.repository import AuditRepository
 
 from PySide6.QtCore import QTimer
@@ -35,7 +36,7 @@ CACHE_FOLDER = "cache"  # in the data folder: parsed checklists, rebuilt wheneve
 HAND_OVER_WAIT_S = 5.0
 
 
-def run_app(argv: list[str] | None = None) -> int:
+def _application(argv: list[str] | None) -> QApplication:
     if os.name == "posix":
         os.umask(0o077)  # everything the app writes is its owner's alone
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
@@ -44,22 +45,39 @@ def run_app(argv: list[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setWindowIcon(QIcon(str(resource_path("icons", "app.svg"))))
     _install_translation(app)
+    return app
 
+
+def run_app(argv: list[str] | None = None) -> int:
+    app = _application(argv)
     folder = data_dir()
+    lock = None
     try:
         ensure_private_dir(folder)
         lock = take_instance_lock(folder)
         if lock is None:
             return _hand_over_to_running_instance(app, folder)
         setup_logging(folder / "logs")
+        tightened = secure_data_folder(folder)
+        if tightened:  # someone (a backup restore, a copy) loosened them: owner-only again
+            log.warning("made owner-only again: %s", ", ".join(tightened))
+        school, school_problem = read_school_config()
+        if school is not None and school.hr_only:  # HR's copy: the register, and no staff store at all
+            return _run_hr_only(app, lock, school)
         repository = AuditRepository.open(database_path())
     except (StoreError, OSError) as exc:
-        QMessageBox.critical(None, app.applicationDisplayName(), _cannot_open_message(exc))
+        if lock is not None:
+            lock.release()
+        show_startup_error(_cannot_open_message(exc, folder))
         return 1
     sys.excepthook = _excepthook
+    notices = list(repository.notices)
+    if school_problem is not None:
+        notices.append(_school_config_message(school_problem))
     checklists = BundledChecklists(cache_folder=folder / CACHE_FOLDER)
-    session = AuditSession(repository, checklists)
-    window = MainWindow(session, list(repository.notices), identities=lambda: _identity_store(folder))
+    session = AuditSession(repository, checklists, **_session_settings(school))
+    window = MainWindow(session, notices, identities=lambda: _identity_store(folder), school=school,
+                        data_folder=folder)
     # The other checklists are read just after the first paint; a problem in any is shown then.
     window.first_painted.connect(
         lambda: QTimer.singleShot(READ_REST_AFTER_PAINT_MS, lambda: _report_checklist_problems(window, checklists)))
@@ -72,10 +90,63 @@ def run_app(argv: list[str] | None = None) -> int:
     code = app.exec()
     repository.close()
     lock.release()
+    if window.data_deleted:  # everything else went while the app ran; its lock goes last
+        from app.data_rights import finish_deletion
+
+        finish_deletion(folder)
     # The process ends next: its last collections would walk every object still alive, Qt's
     # bindings above all (some 35 ms), and nothing left needs collecting.
     gc.freeze()
     return code
+
+
+def run_hr_app(register_path=None, argv: list[str] | None = None) -> int:
+    """`self-audit hr`: HR's register window, whatever the school configuration says. It takes no
+    instance lock: the register is its own file, and HR may have the audit open as well."""
+    app = _application(argv)
+    folder = data_dir()
+    try:
+        ensure_private_dir(folder)
+        setup_logging(folder / "logs")
+    except OSError as exc:
+        show_startup_error(_cannot_open_message(exc, folder))
+        return 1
+    sys.excepthook = _excepthook
+    school, _problem = read_school_config()  # a problem is only the audit's: HR works without it
+    return _show_hr_window(app, school, register_path)
+
+
+def _run_hr_only(app: QApplication, lock, school) -> int:
+    sys.excepthook = _excepthook
+    try:
+        return _show_hr_window(app, school)
+    finally:
+        lock.release()
+
+
+def _show_hr_window(app: QApplication, school, register_path=None) -> int:
+    from app.ui.hr.hr_window import HrWindow
+
+    window = HrWindow(register_path, school=school)
+    window.show()
+    if os.environ.get(EXIT_AFTER_PAINT) == "1":
+        QTimer.singleShot(0, app.quit)
+    log.info("started %s (HR register)", __version__)
+    return app.exec()
+
+
+def _session_settings(school) -> dict:
+    if school is None:
+        return {}
+    return {"cycle_rules": school.cycle_rules, "school_name": school.school_name}
+
+
+def _school_config_message(error) -> str:
+    # Where and which setting only: the values (such as HR's address) stay out of the log.
+    log.warning("school configuration %s not used: %s", error.source, error.where())
+    return QApplication.translate(
+        "app", "The school's settings file could not be used, so the app is working without it "
+               "(you choose your school yourself). Please tell IT:\n{problems}").format(problems=error)
 
 
 def _identity_store(folder):
@@ -126,12 +197,16 @@ def _install_translation(app: QApplication) -> None:
         app.installTranslator(translator)
 
 
-def _cannot_open_message(exc: Exception) -> str:
+def show_startup_error(text: str) -> None:
+    """The message when the app cannot start; a function, so that a test can read it instead."""
+    QMessageBox.critical(None, QApplication.applicationDisplayName(), text)
+
+
+def _cannot_open_message(exc: Exception, folder) -> str:
     if isinstance(exc, StoreError):
         return str(exc)
-    return QApplication.translate(
-        "app", "Your data folder could not be opened ({error}). Ask IT to check that you can write to it."
-    ).format(error=getattr(exc, "strerror", None) or exc)
+    log.warning("data folder unusable: %s", type(exc).__name__)
+    return folder_problem_message(folder, exc)
 
 
 def _excepthook(kind, value, tb) -> None:

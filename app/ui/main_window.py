@@ -19,12 +19,14 @@ from app.core.audit import (
     signing_blockers,
 )
 from app.core.platforms import PLATFORMS
+from app.core.text_rules import InvalidTextError
 from app.session import AuditSession
 from app.store.errors import StoreError
 from app.ui import dialogs
 from app.ui.audit_page import AuditPage
 from app.ui.qt_property import set_property_by_key
 from app.ui.style import STYLE_SHEET
+from app.ui.yearly_pages import YearlyPagesMixin
 
 if TYPE_CHECKING:  # built on first use, so imported then: neither is on the way to the first paint
     from app.ui.profile_page import ProfilePage
@@ -62,18 +64,22 @@ class BannerWidget(QFrame):
         self.show()
 
 
-class MainWindow(QMainWindow):
+class MainWindow(YearlyPagesMixin, QMainWindow):
     first_painted = Signal()
 
     def __init__(self, session: AuditSession, notices: list[str] | None = None,
-                 open_url=QDesktopServices.openUrl, identities=None):
+                 open_url=QDesktopServices.openUrl, identities=None, school=None, data_folder: Path | None = None):
         super().__init__()
         self.session = session
         self._open_url = open_url
+        self.school = school  # the school configuration (app.core.school_config), or None
+        self._data_folder = data_folder  # for "Your data": export and delete
+        self.data_deleted = False  # set once "Delete my data" ran: the app then closes
         # A zero-argument callable giving the signing-identity store; called on first signing,
         # since the keyring behind it is no part of start-up.
         self._identities = identities
         self.sign_dialog = None
+        self.hr_window = None  # HR's register, opened from the menu or the start page
         self._painted = False
         self._editing_details = False
         self.setMinimumSize(760, 520)
@@ -102,7 +108,11 @@ class MainWindow(QMainWindow):
         if notices:
             self.banner.show_message("\n\n".join(notices))
         self._update_title()
-        self._show_audit_or_start()
+        self._init_yearly()
+        if self.wants_home_first():
+            self.show_home()
+        else:
+            self._show_audit_or_start()
         self._update_save_label()
         # Last: set before the pages are built, the same sheet costs start-up some 10 ms more.
         self.setStyleSheet(STYLE_SHEET)
@@ -117,6 +127,9 @@ class MainWindow(QMainWindow):
             page = self._profile_page = ProfilePage(list(self.session.checklists.values()))
             page.details_submitted.connect(self._on_profile_page_details_submitted)
             page.cancel_requested.connect(self._show_audit_or_start)
+            page.hr_requested.connect(self.open_hr_window)
+            if self.school is not None and self.school.checklist_id:
+                page.fix_school(self.school.checklist_id, self.school.school_name)
             self.stack.addWidget(page)
         return self._profile_page
 
@@ -143,7 +156,10 @@ class MainWindow(QMainWindow):
             page.details_requested.connect(self.show_details)
             page.back_requested.connect(self._show_audit_or_start)
             page.sign_requested.connect(self._on_review_page_sign_requested)
+            page.knowledge_check_requested.connect(self.show_knowledge_check)
+            page.calendar_requested.connect(self.export_calendar)
             page.open_folder_requested.connect(lambda folder: self._open_url(QUrl.fromLocalFile(folder)))
+            page.send_to = self.school.hr.where_to_send() if self.school else ""
             self.stack.addWidget(page)
         return self._review_page
 
@@ -155,6 +171,9 @@ class MainWindow(QMainWindow):
 
     def _show_audit_or_start(self) -> None:
         session = self.session
+        if session.audit is None and session.previous is not None and not session.viewing_earlier:
+            self.show_home()  # a new cycle: start it from there, afresh or from last cycle's answers
+            return
         if session.audit is None:
             self._editing_details = False
             self.profile_page.set_editing(False)
@@ -181,13 +200,16 @@ class MainWindow(QMainWindow):
         sections = applicable_sections(checklist, audit.profile)
         section_index = next(n for n, (s, items) in enumerate(sections) if any(i.id == item_id for i in items))
         section, items = sections[section_index]
+        if self._needs_card(section.id):  # a new starter reads why the section matters first
+            self._show_card(section.id, item_id)
+            return
         place = self.tr("Section {n} of {count}: {section} \u00b7 item {i} of {total}").format(
             n=section_index + 1, count=len(sections), section=section.title,
             i=[i.id for i in items].index(item_id) + 1, total=len(items))
         self.audit_page.item_widget.show_item(
             item, place, audit.answer(item_id), checklist.guides_for(item, audit.profile.platforms),
             session.today(), show_detail=audit.profile.new_starter, previous=session.previous_answer(item_id),
-            read_only=session.read_only,
+            read_only=session.read_only, change=session.item_changes().get(item_id, ""),
         )
         if not session.read_only:
             session.set_position(item_id)
@@ -227,6 +249,8 @@ class MainWindow(QMainWindow):
         target = next_item_id(session.checklist, session.audit.profile, session.audit.current_item_id, step)
         if target is not None:
             self.show_item(target)
+        elif step > 0 and self._knowledge_check_next():
+            self.show_knowledge_check()
         elif step > 0:
             self.show_review()
 
@@ -244,9 +268,15 @@ class MainWindow(QMainWindow):
         session = self.session
         try:
             if session.audit is None:
-                session.begin(person, checklist_id, profile)
+                session.begin(person, checklist_id, profile, from_last_cycle=self._start_from_last_cycle)
+                self._start_from_last_cycle = False
             else:
                 session.update_details(person, checklist_id, profile)
+        except InvalidTextError as exc:  # shown beside the form, where the fix is made
+            self.profile_page.error_label.setText(str(exc))
+            self.profile_page.error_label.show()
+            self.profile_page.name_edit.setFocus()
+            return
         except StoreError as exc:
             self.banner.show_message(str(exc))
             return
@@ -270,7 +300,11 @@ class MainWindow(QMainWindow):
 
         exports = session.exports()
         folder = Path(exports[-1].pdf_path).parent if exports and exports[-1].pdf_path else None
-        self.sign_dialog = SignDialog(session.checklist, session.audit, self._identities(), self, folder=folder)
+        school = self.school
+        self.sign_dialog = SignDialog(
+            session.checklist, session.audit, self._identities(), self, folder=folder,
+            logo=school.logo if school else None,
+            school_certificate=school.certificate_path if school and school.school_issued_certificate else None)
         self.sign_dialog.signed.connect(self._on_sign_dialog_signed)
         self.sign_dialog.open()
 
@@ -287,8 +321,13 @@ class MainWindow(QMainWindow):
                 "Your PDF was saved as {path}, but the app could not note that it is signed: {error}").format(
                 path=result.path, error=exc))
             return
-        self.banner.show_message(self.tr("Your signed confirmation is saved as {path}. Send it to HR.")
-                                 .format(path=result.path))
+        send_to = self.school.hr.where_to_send() if self.school else ""
+        if send_to:
+            self.banner.show_message(self.tr("Your signed confirmation is saved as {path}. Send it to {hr}.")
+                                     .format(path=result.path, hr=send_to))
+        else:
+            self.banner.show_message(self.tr("Your signed confirmation is saved as {path}. Send it to HR.")
+                                     .format(path=result.path))
         self._update_title()
         self.show_review()
 
@@ -312,9 +351,11 @@ class MainWindow(QMainWindow):
         current = audit.current_item_id
         section = checklist.section_of(current) if current else None
         ids = [i.id for i in checklist.applicable_items(audit.profile)]
+        changed = frozenset(s.id for s in checklist.sections
+                            for item_id in session.item_changes() if any(i.id == item_id for i in s.items))
         self.audit_page.show_position(progress, section.id if section else None, answered, total,
                                       is_first=bool(ids) and current == ids[0],
-                                      is_last=bool(ids) and current == ids[-1])
+                                      is_last=bool(ids) and current == ids[-1], changed_sections=changed)
 
     def _update_save_label(self) -> None:
         session = self.session
@@ -344,13 +385,22 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         audit_menu = self.menuBar().addMenu(self.tr("&Audit"))
+        self._add_action(audit_menu, self.tr("&Home"), self.show_home, "Ctrl+H")
         self._add_action(audit_menu, self.tr("Edit my &details"), self.show_details, "Ctrl+D")
         self._add_action(audit_menu, self.tr("&Review answers"), self.show_review, "Ctrl+R")
+        self._add_action(audit_menu, self.tr("The policy in &brief"), self.show_brief, "Ctrl+B")
+        self._add_action(audit_menu, self.tr("Export actions to ca&lendar (.ics)\u2026"), self.export_calendar)
         audit_menu.addSeparator()
         self._add_action(audit_menu, self.tr("&Earlier audits\u2026"), self._on_earlier_audits_requested)
         self._add_action(audit_menu, self.tr("&This year's audit"), self._on_current_audit_requested)
+        self._add_action(audit_menu, self.tr("HR re&gister\u2026"), self.open_hr_window)
         audit_menu.addSeparator()
         self._add_action(audit_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        data_menu = self.menuBar().addMenu(self.tr("Yo&ur data"))  # Alt+D is "Done", Alt+Y "By when?"
+        for action in (
+                self._add_action(data_menu, self.tr("&Export my data\u2026"), self._on_export_my_data_requested),
+                self._add_action(data_menu, self.tr("De&lete my data\u2026"), self._on_delete_my_data_requested)):
+            action.setEnabled(self._data_folder is not None)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self._add_action(help_menu, self.tr("&About"), self._on_about_requested)
 
@@ -368,15 +418,8 @@ class MainWindow(QMainWindow):
         current_id = self.session.audit.id if self.session.audit else None
         earlier = [s for s in self.session.summaries() if s.id != current_id]
         chosen = dialogs.choose_earlier_audit(self, earlier)
-        if chosen is None:
-            return
-        self._flush_typing()
-        self.session.open_earlier(chosen)
-        self.banner.show_message(self.tr("You are looking at an earlier audit. It is read-only: "
-                                         "choose Audit \u2192 This year's audit to go back."))
-        self._update_title()
-        self._update_save_label()
-        self._show_audit_or_start()
+        if chosen is not None:
+            self.open_earlier(chosen)
 
     def _on_current_audit_requested(self) -> None:
         self.session.open_current()
@@ -387,6 +430,38 @@ class MainWindow(QMainWindow):
 
     def _on_about_requested(self) -> None:
         dialogs.show_about(self, __version__)
+
+    def _on_export_my_data_requested(self) -> None:
+        from app.ui import data_rights_dialogs
+
+        self._flush_typing()
+        if not self.session.read_only:
+            self.session.retry_pending()  # the export reads the database: what is typed goes in first
+        data_rights_dialogs.export_my_data(self, self._data_folder, self._open_url)
+
+    def _on_delete_my_data_requested(self) -> None:
+        from app.ui import data_rights_dialogs
+
+        if data_rights_dialogs.delete_my_data(self, self._data_folder, let_go=self._let_go_of_data):
+            self.data_deleted = True
+            self.close()  # a fresh start is the next launch: nothing of the old data is left in memory
+
+    def _let_go_of_data(self) -> None:
+        """Before deleting: nothing may be saved again, and the database file must be closed."""
+        self._retry_timer.stop()
+        self.session.save_state.pending.clear()
+        self.session.read_only = True
+        self.session.repository.close()
+
+    def open_hr_window(self) -> None:
+        """HR's register in a window of its own (built now: nothing of it is on the start-up path)."""
+        from app.ui.hr.hr_window import HrWindow
+
+        if self.hr_window is None or self.hr_window.register is None:  # none yet, or closed
+            self.hr_window = HrWindow(school=self.school, open_url=self._open_url)
+        self.hr_window.show()
+        self.hr_window.raise_()
+        self.hr_window.activateWindow()
 
     def bring_to_front(self) -> None:
         from PySide6.QtCore import Qt

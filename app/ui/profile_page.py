@@ -22,6 +22,7 @@ class ProfilePage(QWidget):
 
     details_submitted = Signal(object, str, object)  # Person, checklist id, Profile
     cancel_requested = Signal()
+    hr_requested = Signal()  # "I work in HR": the register, no audit needed
 
     def __init__(self, checklists: list[Checklist], parent: QWidget | None = None):
         super().__init__(parent)
@@ -55,15 +56,19 @@ class ProfilePage(QWidget):
             self.school_combo.addItem(checklist.school, checklist.id)
         self.school_combo.setAccessibleName(self.tr("School"))
         self.school_fixed = QLabel()
+        self.school_fixed.setWordWrap(True)
         self.school_fixed.hide()
+        self._fixed_checklist_id = ""  # set by the school configuration: staff cannot change it
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow(self._buddy(self.tr("&Full name"), self.name_edit), self.name_edit)
         form.addRow(self._buddy(self.tr("Staff &ID or work email"), self.staff_id_edit), self.staff_id_edit)
         form.addRow(self._buddy(self.tr("&Role"), self.role_combo), self.role_combo)
-        form.addRow(self._buddy(self.tr("S&chool"), self.school_combo), self.school_combo)
-        form.addRow("", self.school_fixed)
+        school_row = QHBoxLayout()  # the choice, or the school the configuration fixes, in one row
+        school_row.addWidget(self.school_combo, 1)
+        school_row.addWidget(self.school_fixed, 1)
+        form.addRow(self._buddy(self.tr("S&chool"), self.school_combo), school_row)
         form.addRow("", self.new_starter_box)
 
         platforms_box = QGroupBox(self.tr("Which of these do you use?"))
@@ -91,7 +96,15 @@ class ProfilePage(QWidget):
         self.cancel_button = QPushButton(self.tr("Back to my &audit"))
         self.cancel_button.clicked.connect(self.cancel_requested)
         self.cancel_button.hide()
+        self.hr_button = QPushButton(self.tr("I work in HR: open the register"))
+        self.hr_button.setFlat(True)
+        self.hr_button.setStyleSheet("QPushButton { color: palette(link); text-decoration: underline; border: none; }"
+                                     "QPushButton:focus { border: 1px dotted palette(link); }")  # reads as a link
+        self.hr_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.hr_button.setAccessibleName(self.tr("I work in HR: open the register of staff confirmations"))
+        self.hr_button.clicked.connect(self.hr_requested)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.hr_button)
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.submit_button)
@@ -133,7 +146,7 @@ class ProfilePage(QWidget):
         self.name_edit.setText(person.name)
         self.staff_id_edit.setText(person.staff_id)
         self.role_combo.setCurrentText(person.role)
-        index = self.school_combo.findData(checklist_id)
+        index = self.school_combo.findData(self._fixed_checklist_id or checklist_id)
         if index >= 0:
             self.school_combo.setCurrentIndex(index)
         self.new_starter_box.setChecked(profile.new_starter)
@@ -149,14 +162,17 @@ class ProfilePage(QWidget):
         self.submit_button.setText(self.tr("&Save and go back") if editing else self.tr("&Start my audit"))
         self.submit_button.setAccessibleName(self.submit_button.text().replace("&", ""))
         self.cancel_button.setVisible(editing)
+        self.hr_button.setVisible(not editing)
 
-    def fix_school(self, checklist_id: str) -> None:
+    def fix_school(self, checklist_id: str, school_name: str = "") -> None:
         """The school configuration names the school: show it, do not offer a choice."""
         index = self.school_combo.findData(checklist_id)
         if index >= 0:
+            self._fixed_checklist_id = checklist_id
             self.school_combo.setCurrentIndex(index)
             self.school_combo.hide()
-            self.school_fixed.setText(self.school_combo.currentText())
+            self.school_fixed.setText(school_name or self.school_combo.currentText())
+            self.school_fixed.setAccessibleName(self.tr("School: %s") % self.school_fixed.text())
             self.school_fixed.show()
 
     # -- reading the form -------------------------------------------------------------

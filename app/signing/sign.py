@@ -49,12 +49,12 @@ def sign_pdf_with_payload(pdf: bytes, payload: bytes | None, identity: SigningId
 
 def _sign(pdf: bytes, payload: bytes | None, identity: SigningIdentity, signature_page: int,
           signature_box: tuple[float, float, float, float], signer_name: str, reserved: int | None) -> bytes:
-    from asn1crypto import keys, x509
     from pyhanko.pdf_utils import embed
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko.stamp import TextStampStyle
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    from app.signing.pades_signer import pades_signer
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=True)
     if payload is not None:
@@ -69,11 +69,7 @@ def _sign(pdf: bytes, payload: bytes | None, identity: SigningIdentity, signatur
             description="The confirmation, as data",
         ))
 
-    certificate = x509.Certificate.load(identity.certificate_der)
-    signer = signers.SimpleSigner(
-        signing_cert=certificate, signing_key=keys.PrivateKeyInfo.load(identity.private_key_der),
-        cert_registry=SimpleCertificateStore.from_certs([x509.Certificate.load(c) for c in identity.chain_der]),
-    )
+    signer = pades_signer(identity)
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME, md_algorithm="sha256", reason=REASON, name=signer_name,
         certify=True, docmdp_permissions=fields.MDPPerm.NO_CHANGES, subfilter=fields.SigSeedSubFilter.PADES,

@@ -65,20 +65,23 @@ def check_printable(confirmation: Confirmation, fingerprint: str = "") -> list[s
         ("The checklist's declaration", confirmation.declaration),
         ("The certificate fingerprint", fingerprint),
     ]
+    # Labels that quote a text are written only for a field with a problem: shortening every
+    # check's text for nothing cost more than the check itself.
+    quoting: list[tuple[str, str, str]] = []  # label with {} for the quoted text, quoted text, text
     for section in dict.fromkeys(item.section for item in confirmation.items):
-        fields.append((f"The section title \u201c{_short(section)}\u201d", section))
+        quoting.append(("The section title \u201c{}\u201d", section, section))
     for item in confirmation.items:
-        check = _short(item.check)
-        fields += [(f"The check \u201c{check}\u201d", item.check),
-                   (f"Your action for \u201c{check}\u201d", item.action),
-                   (f"Your reason for \u201c{check}\u201d", item.reason)]
+        quoting += [("The check \u201c{}\u201d", item.check, item.check),
+                    ("Your action for \u201c{}\u201d", item.check, item.action),
+                    ("Your reason for \u201c{}\u201d", item.check, item.reason)]
     messages = []
-    for label, text in fields:
+    for label, quoted, text in [(label, None, text) for label, text in fields] + quoting:
         missing = unprintable_characters(text)
         if missing:
             shown = [_show_character(c) for c in missing]
             listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
-            messages.append(f"{label} contains {listed}, which the PDF's font cannot show.")
+            named = label if quoted is None else label.format(_short(quoted))
+            messages.append(f"{named} contains {listed}, which the PDF's font cannot show.")
     return messages
 
 
@@ -175,7 +178,8 @@ def _shrunk_png(image: PILImage.Image) -> bytes:
 
 
 def _short(text: str, limit: int = 60) -> str:
-    text = one_line(text)
+    # A message names the field by its text: without the control character it is about.
+    text = one_line("".join(c for c in text if unicodedata.category(c) != "Cc"))
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 

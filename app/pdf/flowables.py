@@ -6,8 +6,12 @@ import math
 from collections.abc import Callable, Sequence
 
 from reportlab.lib.colors import Color
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.paraparser import ParaFrag
 
 Strokes = Sequence[Sequence[tuple[float, float]]]
 
@@ -98,14 +102,123 @@ class PageCountingCanvas(Canvas):
         super().save()
 
 
-class WrapOnceParagraph(Paragraph):
-    """A Paragraph that lays its lines out once per width: a Table wraps every cell again to draw it."""
+class FastParagraph(Paragraph):
+    """A Paragraph that draws exactly as reportlab's does, for less work.
+
+    Plain text (no tags or entities) skips the markup parser: it would give one fragment in the
+    style's font, which is cloned instead. Such one-font text is broken into lines with remembered
+    word widths, the way reportlab's simple case breaks it; anything that case does not cover (a
+    word wider than the line, soft hyphens, no-break spaces, hyphenation, bullets) goes to
+    reportlab. And the lines are laid out once per width: a Table wraps every cell again to draw
+    it. tests/test_pdf_paragraphs.py compares lines and whole PDFs with reportlab's own."""
 
     _wrapped: tuple[float, tuple[float, float]] | None = None  # width asked, size given
 
+    def __init__(self, text, style=None, bulletText=None, frags=None, caseSensitive=1, encoding="utf8"):
+        plain = None
+        if style is not None and not style.textTransform and bulletText is None and frags is None:
+            plain = _plain_text(text)
+        if plain is None:
+            super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
+        else:
+            plain = cleanBlockQuotedText(plain)  # what the parser is given: lines joined, ends trimmed
+            template = _plain_fragment(style)  # a copy of its lists too (links, underlines): none shared
+            lists = {name: list(value) for name, value in vars(template).items() if isinstance(value, list)}
+            super().__init__(plain, style, frags=[template.clone(text=plain, **lists)], encoding=encoding)
+
     def wrap(self, available_width, available_height):
-        if self._wrapped is not None and self._wrapped[0] == available_width:
+        # A Table works a column's width out twice, a rounding error apart (1e-14 pt); split()
+        # drops blPara when it gives up, and then the lines are laid out again.
+        if (self._wrapped is not None and abs(self._wrapped[0] - available_width) < 1e-9
+                and hasattr(self, "blPara")):
             return self._wrapped[1]
         size = super().wrap(available_width, available_height)  # the lines depend on the width alone
         self._wrapped = (available_width, size)
         return size
+
+    def breakLines(self, width):
+        return _simple_lines(self, width) or super().breakLines(width)
+
+
+def _plain_text(markup: str) -> str | None:
+    """The text `markup` stands for when it is plain text, else None: tags and entities (even
+    &amp;, which the parser turns into fragments of their own) and the characters reportlab breaks
+    lines at specially go to the parser."""
+    if "<" in markup or ">" in markup or "&" in markup or "\xa0" in markup or "\xad" in markup:
+        return None
+    return markup
+
+
+_fragments: dict[tuple, ParaFrag] = {}
+
+
+def _plain_fragment(style: ParagraphStyle) -> ParaFrag:
+    # The fragment's fields come from the style's font, size and colour alone.
+    key = (style.fontName, style.fontSize, type(style.textColor), style.textColor)
+    fragment = _fragments.get(key)
+    if fragment is None:
+        fragment = _fragments[key] = Paragraph("x", style).frags[0]
+    return fragment
+
+
+_widths: dict[tuple[str, float], dict[str, float]] = {}
+_WORDS_KEPT = 20_000  # per font and size: a whole school's checklists are a few thousand words
+
+
+def _word_widths(font_name: str, font_size: float) -> dict[str, float]:
+    widths = _widths.get((font_name, font_size))
+    if widths is None or len(widths) > _WORDS_KEPT:
+        widths = _widths[(font_name, font_size)] = {}
+    return widths
+
+
+def _simple_lines(paragraph: Paragraph, width):
+    """reportlab's line breaking for one plain fragment (Paragraph.breakLines, kind 0), or None
+    for anything beyond it."""
+    style = paragraph.style
+    frags = paragraph.frags
+    if (len(frags) != 1 or not hasattr(frags[0], "text") or hasattr(frags[0], "cbDefn")
+            or hasattr(frags[0], "backColor") or paragraph.bulletText or style.endDots or style.wordWrap
+            or style.shaping or style.hyphenationLang or style.uriWasteReduce or style.embeddedHyphenation
+            or not style.splitLongWords):
+        return None
+    fragment = frags[0]
+    words = fragment.text.split()
+    if not words or "\xa0" in fragment.text or "\xad" in fragment.text:
+        return None
+    font_name, font_size = fragment.fontName, fragment.fontSize
+    widths = _word_widths(font_name, font_size)
+
+    def width_of(word: str) -> float:
+        found = widths.get(word)
+        if found is None:
+            found = widths[word] = stringWidth(word, font_name, font_size, paragraph.encoding)
+        return found
+
+    max_widths = list(width) if isinstance(width, (tuple, list)) else [width]
+    last = len(max_widths) - 1
+    space = width_of(" ")
+    shrink = style.spaceShrinkage * space
+    lines: list[tuple[float, list[str]]] = []
+    line: list[str] = []
+    line_width, line_number, widest = -space, 0, 0.0
+    max_width = max_widths[0]
+    for word in words:
+        word_width = width_of(word)
+        new_width = line_width + space + word_width
+        if new_width > max_width + shrink * len(line):
+            if word_width > max_widths[min(line_number, last)]:
+                return None  # a word wider than a line: reportlab splits it
+            if line:
+                lines.append((max_width - line_width, line))
+                widest = max(widest, line_width)
+                line, new_width = [], word_width
+                line_number += 1
+                max_width = max_widths[min(line_number, last)]
+        line.append(word)
+        line_width = new_width
+    lines.append((max_width - line_width, line))
+    paragraph._width_max = max(widest, line_width)
+    paragraph._splitLongWordCount = paragraph._hyphenations = 0
+    ascent, descent = getAscentDescent(font_name, font_size)
+    return fragment.clone(kind=0, lines=lines, ascent=ascent, descent=descent, fontSize=font_size)

@@ -17,10 +17,11 @@ from reportlab.platypus import CondPageBreak, Image, KeepTogether, Spacer, Table
 from app.core.audit import AuditType, Status
 from app.core.confirmation import Confirmation, ConfirmedItem
 from app.pdf.flowables import HandwritingBox, ReservedArea, Strokes
-from app.pdf.flowables import WrapOnceParagraph as Paragraph  # a Table wraps each cell again to draw it
+from app.pdf.flowables import FastParagraph as Paragraph  # the same page as reportlab's, for less work
 from app.pdf.fonts import BOLD, REGULAR
 
 TITLE = "Social media self-audit confirmation"
+INDUCTION_TITLE = "Social media induction confirmation"
 PAGE_SIZE = A4
 MARGIN = 18 * mm
 SIGNATURE_BOX_SIZE = (260.0, 70.0)
@@ -55,6 +56,7 @@ class ConfirmationLayout:
         self.label = ParagraphStyle("label", self.small, textColor=MUTED)
         self.cell = ParagraphStyle("cell", base, fontSize=8.5, leading=11)
         self.section = ParagraphStyle("section", self.cell, fontName=BOLD, textColor=HEADING)
+        self.cell_bold = ParagraphStyle("cell_bold", self.cell, fontName=BOLD)
         self.school = ParagraphStyle("school", base, fontName=BOLD, fontSize=11, leading=14, textColor=MUTED)
         self.title = ParagraphStyle("title", base, fontName=BOLD, fontSize=17, leading=21, textColor=HEADING)
         self.h2 = ParagraphStyle("h2", base, fontName=BOLD, fontSize=12, leading=15, textColor=HEADING,
@@ -64,7 +66,8 @@ class ConfirmationLayout:
     # -- page 1 ---------------------------------------------------------------------------
 
     def heading(self, logo_data: tuple[bytes, float, float] | None) -> list:
-        words = [Paragraph(_text(self.confirmation.school), self.school), Spacer(0, 2), Paragraph(TITLE, self.title)]
+        words = [Paragraph(_text(self.confirmation.school), self.school), Spacer(0, 2),
+                 Paragraph(title_of(self.confirmation), self.title)]
         if logo_data is None:
             return [*words, Spacer(0, 10)]
         data, logo_width, logo_height = logo_data
@@ -89,6 +92,8 @@ class ConfirmationLayout:
             ("Completed", _date_time(c.completed_at)),
             ("Document ID", _text(c.document_id)),
         ]
+        if c.knowledge_check is not None:
+            rows.insert(5, ("Knowledge check", f"{c.knowledge_check.score} of {c.knowledge_check.out_of} correct"))
         label_width = 44 * mm
         table = Table([[label, Paragraph(value, self.body)] for label, value in rows],
                       colWidths=[label_width, self.width - label_width], hAlign="LEFT")
@@ -142,17 +147,19 @@ class ConfirmationLayout:
             if item.status is Status.ACTION:
                 extra.append(("FONTNAME", (2, len(rows)), (2, len(rows)), BOLD))
             rows.append([f"{number}.", Paragraph(_text(item.check), self.cell), ANSWER_LABELS[item.status],
-                         Paragraph(detail, self.cell) if detail else ""])
+                         detail or ""])
         # Not keepWithNext: that would push the whole (page-long) table onto a fresh page.
         return [CondPageBreak(110), Paragraph("Answers", self.h2), self._grid(rows, widths, extra)]
 
-    def _answer_detail(self, item: ConfirmedItem) -> str:
+    def _answer_detail(self, item: ConfirmedItem) -> list:
+        # The date as a paragraph of its own under the action, not a <br/> and <b> in one: the
+        # same lines on the page, and plain text is laid out ten times faster than markup.
         if item.status is Status.ACTION:
             due = _long_date(item.due) if item.due else "no date"
-            return f"{_text(item.action)}<br/><b>By {due}</b>"
+            return [Paragraph(_text(item.action), self.cell), Paragraph(f"By {due}", self.cell_bold)]
         if item.status is Status.NOT_APPLICABLE:
-            return _text(item.reason)
-        return ""
+            return [Paragraph(_text(item.reason), self.cell)]
+        return []
 
     def _grid(self, rows: list, widths: list[float], extra: list | None = None) -> Table:
         table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=int(self.split_rows), hAlign="LEFT")
@@ -217,9 +224,14 @@ class ConfirmationLayout:
         canvas.drawString(MARGIN, footer_y, _fit(f"Document ID: {one_line(self.confirmation.document_id)}", room, 7.5))
         if number > 1:
             staff = self.confirmation.staff
-            header = f"{one_line(staff.name)} \u00b7 {one_line(staff.id)} \u00b7 {TITLE}, {self.confirmation.cycle}"
+            header = (f"{one_line(staff.name)} \u00b7 {one_line(staff.id)} \u00b7 {title_of(self.confirmation)}, "
+                      f"{self.confirmation.cycle}")
             canvas.drawString(MARGIN, height - 11 * mm, _fit(header, width - 2 * MARGIN, 7.5))
         canvas.restoreState()
+
+
+def title_of(confirmation: Confirmation) -> str:
+    return INDUCTION_TITLE if confirmation.audit_type is AuditType.INDUCTION else TITLE
 
 
 def _table_style(commands: list) -> TableStyle:

@@ -49,19 +49,29 @@ def test_building_and_signing_the_largest_checklist_takes_at_most_100_ms_warm(re
     identity = create_self_signed(confirmation.staff.name, confirmation.staff.id, confirmation.school)
     handwriting = (tuple((x / 40, 0.5 + 0.3 * ((x % 7) - 3) / 3) for x in range(40)),)
 
+    build_times: list[float] = []
+
     def build_and_sign() -> bytes:
+        started = time.perf_counter()
         built = build_pdf(confirmation, fingerprint=identity.fingerprint, handwriting=handwriting)
+        build_times.append((time.perf_counter() - started) * 1000)
         return sign_pdf(built.data, confirmation, identity, signature_page=built.signature_page,
                         signature_box=built.signature_box, signer_name=confirmation.staff.name)
 
     build_and_sign()  # warm: fonts, pyHanko's lazy modules
-    times = []
+    build_times.clear()
+    times, cpu_times = [], []
     for _ in range(ROUNDS):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         signed = build_and_sign()
         times.append((time.perf_counter() - started) * 1000)
+        cpu_times.append((time.process_time() - cpu_started) * 1000)
     median = statistics.median(times)
+    # The CPU time tells this work from waiting for a core on a shared machine; the target is
+    # the wall time someone waits.
     report(f"build + sign, {items}-item checklist, {len(confirmation.items)} items applying "
            f"({len(signed) // 1024} kB PDF): median {median:.0f} ms, fastest {min(times):.0f} ms "
-           f"over {ROUNDS} (target <= {TARGET_MS:.0f} ms)")
+           f"over {ROUNDS} (target <= {TARGET_MS:.0f} ms); build median {statistics.median(build_times):.0f} ms, "
+           f"sign {statistics.median(t - b for t, b in zip(times, build_times)):.0f} ms; "
+           f"CPU median {statistics.median(cpu_times):.0f} ms")
     assert median <= TARGET_MS, f"build + sign took {median:.0f} ms (median); the target is {TARGET_MS:.0f} ms"

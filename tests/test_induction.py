@@ -3,6 +3,7 @@ and the confirmation a new starter signs (its JSON and its PDF, read back with p
 
 from __future__ import annotations
 
+import re
 import subprocess
 from datetime import date, datetime
 
@@ -257,6 +258,8 @@ def test_the_induction_pdf_is_titled_and_declared_as_an_induction(bundled, tmp_p
     assert "Social media induction confirmation" in text and "self-audit confirmation" not in text
     assert f"Knowledge check {out_of - 1} of {out_of} correct" in text
     assert "as a new member of staff, I have read Bury C of E Primary School's social media policy" in text
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Title: +Social media induction confirmation: ", info, re.M)  # what a viewer's title bar shows
 
 
 def test_the_demos_new_starters_sign_induction_confirmations_with_a_score(bundled):

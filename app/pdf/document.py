@@ -21,7 +21,7 @@ from app.core.confirmation import Confirmation
 from app.pdf.flowables import PageCountingCanvas, Strokes
 from app.pdf.fonts import REGULAR, register_fonts, unprintable_characters
 from app.pdf.layout import (
-    AUDIT_TYPE_LABELS, HANDWRITING_BOX_SIZE, LOGO_BOX, MARGIN, PAGE_SIZE, SIGNATURE_BOX_SIZE, TITLE,
+    AUDIT_TYPE_LABELS, HANDWRITING_BOX_SIZE, LOGO_BOX, MARGIN, PAGE_SIZE, SIGNATURE_BOX_SIZE, title_of,
     ConfirmationLayout, one_line,
 )
 
@@ -114,7 +114,7 @@ def _render(confirmation: Confirmation, fingerprint: str, handwriting: Strokes,
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer, pagesize=PAGE_SIZE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
-        title=f"{TITLE}: {one_line(confirmation.staff.name)}, {confirmation.cycle}",
+        title=f"{title_of(confirmation)}: {one_line(confirmation.staff.name)}, {confirmation.cycle}",
         author=one_line(confirmation.staff.name),
         subject=f"{confirmation.school}: {confirmation.checklist_title}, version {confirmation.checklist_version}"
                 f" ({AUDIT_TYPE_LABELS[confirmation.audit_type]}, {confirmation.cycle})",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QScrollArea,
+    QHBoxLayout, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QScrollArea,
     QSplitter, QVBoxLayout, QWidget,
 )
 
@@ -77,8 +77,6 @@ class AuditPage(QWidget):
         self.progress_bar = QProgressBar()
         self.progress_bar.setAccessibleName(self.tr("Overall progress"))
         self.progress_bar.setFormat(self.tr("%v of %m answered"))
-        self.progress_label = QLabel()
-        self.progress_label.setObjectName("quietText")
 
         self.back_button = QPushButton(self.tr("\u2190 &Back"))
         self.back_button.setAccessibleName(self.tr("Back to the previous item"))

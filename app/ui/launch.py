@@ -79,10 +79,11 @@ def run_app(argv: list[str] | None = None) -> int:
     window = MainWindow(session, notices, identities=lambda: _identity_store(folder), school=school,
                         data_folder=folder)
     # The other checklists are read just after the first paint; a problem in any is shown then.
-    window.first_painted.connect(
-        lambda: QTimer.singleShot(READ_REST_AFTER_PAINT_MS, lambda: _report_checklist_problems(window, checklists)))
+    # The window is each timer's context, so a window closed within those 300 ms cancels them.
     window.first_painted.connect(lambda: QTimer.singleShot(
-        READ_REST_AFTER_PAINT_MS, lambda: _listen_for_later_launches(window, folder)))
+        READ_REST_AFTER_PAINT_MS, window, lambda: _report_checklist_problems(window, checklists)))
+    window.first_painted.connect(lambda: QTimer.singleShot(
+        READ_REST_AFTER_PAINT_MS, window, lambda: _listen_for_later_launches(window, folder)))
     if os.environ.get(EXIT_AFTER_PAINT) == "1":
         window.first_painted.connect(lambda: QTimer.singleShot(0, app.quit))
     window.show()

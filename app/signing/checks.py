@@ -7,17 +7,22 @@ changes, and embedded data that names the person the certificate belongs to.
 
 from __future__ import annotations
 
+import asyncio
+import binascii
 import io
 import json
 import logging
+import re
+import threading
 import unicodedata
 from datetime import timezone
 
+import pikepdf
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter, enumerate_sig_fields
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature, read_certification_data
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -26,11 +31,16 @@ from pyhanko_certvalidator import ValidationContext
 from app.core.confirmation import JSON_NAME, Confirmation, ConfirmationError
 from app.signing.embedded_file import embedded_files, stream_bytes
 from app.signing.identity_types import certificate_fingerprint
+from app.signing.structure import qpdf_open, unexpected_content
 from app.signing.verdict import MESSAGES, Verdict, VerdictCode, damaged
 
 logger = logging.getLogger(__name__)
 
 MAX_DATA_BYTES = 2 * 1024 * 1024  # a confirmation is a few kB; bounds a decompression bomb
+_HEX_STRING = re.compile(rb"<(?:[0-9A-Fa-f]{2})*>")  # as pyHanko writes /Contents: no spaces, even length
+# Where the app puts the staff ID in a certificate (identity_x509), and where IT's may: never the
+# name, the school or anything else a certificate for someone else could also hold.
+_ID_ATTRIBUTES = ("serial_number", "email_address", "organizational_unit_name", "user_id")
 
 # pyHanko logs a traceback for every tampered file it analyses; the verdict says it in one line.
 for _name in ("pyhanko.sign.diff_analysis", "pyhanko.sign.validation", "pyhanko.sign.general",
@@ -61,7 +71,7 @@ def _check(data: bytes) -> Verdict:
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=True)
         if reader.encrypted:
-            return damaged("the PDF is encrypted, which a confirmation never is")
+            return Verdict.invalid(VerdictCode.ENCRYPTED, MESSAGES[VerdictCode.ENCRYPTED])
         signatures = list(enumerate_sig_fields(reader, filled_status=True))
     except Exception as exc:  # noqa: BLE001
         logger.info("verify: unparseable PDF (%s)", type(exc).__name__)
@@ -78,6 +88,8 @@ def _check(data: bytes) -> Verdict:
     except Exception:  # noqa: BLE001
         return Verdict.invalid(VerdictCode.BROKEN_SIGNATURE, "the signature cannot be read")
     signer = _signer(certificate)
+    _require_app_signature_dictionary(signature, signer)
+    _require_exact_byte_range(data, signature, signer)
     status = _validate(signature, certificate, signer)
     signer["signed_at"] = status.signer_reported_dt
 
@@ -95,28 +107,83 @@ def _check(data: bytes) -> Verdict:
         return Verdict.invalid(VerdictCode.CHANGED_AFTER_SIGNING, "it was changed after it was signed", **signer)
     _require_usable_certificate(certificate, status, signer)
     _require_certified_no_changes(reader, signature, signer)
-
-    confirmation = _confirmation(reader, signer)
+    with qpdf_open(data) as pdf:
+        unexpected = unexpected_content(reader, field_ref, pdf)
+        if unexpected:
+            return Verdict.invalid(VerdictCode.UNEXPECTED_CONTENT,
+                                   f"it contains {unexpected}, which the app never puts in a confirmation", **signer)
+        confirmation = _confirmation(pdf, signer)
     _require_same_person(confirmation, certificate, signer)
     return Verdict(valid=True, reason="", code=VerdictCode.VALID, confirmation=confirmation, **signer)
 
 
-def _validate(signature, certificate, signer: dict):
-    subfilter = signature.sig_object.get("/SubFilter")
-    if signature.sig_object_type != "/Sig" or subfilter not in (
+def _require_app_signature_dictionary(signature, signer: dict) -> None:
+    # Checked by name, not assumed: a dictionary without /Filter or /Type is what universal
+    # signature forgeries feed to validators that skip what is missing.
+    sig = signature.sig_object
+    subfilter, handler = sig.get("/SubFilter"), sig.get("/Filter")
+    if sig.get("/Type") != "/Sig":
+        raise _Invalid(Verdict.invalid(VerdictCode.NOT_CERTIFIED,
+                                       "the signature's dictionary does not say it is a signature (/Type /Sig)",
+                                       **signer))
+    if subfilter not in (
             SigSeedSubFilter.PADES.value, SigSeedSubFilter.ADOBE_PKCS7_DETACHED.value):
         raise _Invalid(Verdict.invalid(VerdictCode.NOT_CERTIFIED,
                                        f"signed in a format the app does not use ({subfilter})", **signer))
+    if handler != "/Adobe.PPKLite":
+        raise _Invalid(Verdict.invalid(VerdictCode.NOT_CERTIFIED, f"the signature names a handler (/Filter "
+                                       f"{handler or 'missing'}) other than the standard one the app uses", **signer))
+
+
+def _require_exact_byte_range(data: bytes, signature, signer: dict) -> None:
+    """The signed bytes are the file's from its first byte, less exactly the /Contents hex string of
+    this very signature: a moved, wrapped or partial byte range (signature wrapping) is refused here,
+    before the digest is trusted. Whether bytes follow the signed ones is decided later."""
+    byte_range = signature.byte_range
+    if isinstance(byte_range, generic.IndirectObject):
+        byte_range = byte_range.get_object()
+    values = list(byte_range) if isinstance(byte_range, generic.ArrayObject) else []
+    if len(values) != 4 or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in values):
+        raise _Invalid(Verdict.invalid(VerdictCode.BROKEN_SIGNATURE,
+                                       "the signature's byte range is missing or malformed", **signer))
+    start, length, after, rest = values
+    gap = data[length:after]
+    if start != 0 or after + rest > len(data) or not _HEX_STRING.fullmatch(gap) or \
+            binascii.unhexlify(gap[1:-1]) != signature.pkcs7_content:
+        raise _Invalid(Verdict.invalid(VerdictCode.NOT_WHOLE_FILE, "the signed bytes are not the whole file "
+                                       "less the signature itself: the signature was moved or wrapped", **signer))
+
+
+def _validate(signature, certificate, signer: dict):
     # The signer's own certificate as the root: this proves integrity only. Whether HR trusts
     # that key for that person is the register's decision, by fingerprint.
     context = ValidationContext(trust_roots=[certificate], allow_fetching=False, revocation_mode="soft-fail")
     usage = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
     try:
-        return validate_pdf_signature(signature, context, key_usage_settings=usage)
+        return _event_loop().run(_validated(signature, context, usage))
     except Exception as exc:  # noqa: BLE001
         logger.info("verify: signature validation failed (%s)", type(exc).__name__)
         raise _Invalid(Verdict.invalid(VerdictCode.BROKEN_SIGNATURE, "the signature cannot be checked",
                                        **signer)) from exc
+
+
+async def _validated(signature, context: ValidationContext, usage: KeyUsageConstraints):
+    try:
+        return await async_validate_pdf_signature(signature, context, key_usage_settings=usage)
+    finally:
+        await context.aclose()  # as pyHanko's synchronous wrapper does
+
+
+_loops = threading.local()
+
+
+def _event_loop() -> asyncio.Runner:
+    """This thread's event loop for pyHanko's validation, kept between files: pyHanko's synchronous
+    wrapper makes and closes a loop for every file, which costs about 0.4 ms."""
+    runner = getattr(_loops, "runner", None)
+    if runner is None:
+        runner = _loops.runner = asyncio.Runner()
+    return runner
 
 
 def _require_usable_certificate(certificate, status, signer: dict) -> None:
@@ -161,11 +228,11 @@ def _require_certified_no_changes(reader: PdfFileReader, signature: EmbeddedPdfS
                                        **signer))
 
 
-def _confirmation(reader: PdfFileReader, signer: dict) -> Confirmation:
+def _confirmation(pdf: pikepdf.Pdf, signer: dict) -> Confirmation:
     def invalid(code: VerdictCode, reason: str | None = None) -> _Invalid:
         return _Invalid(Verdict.invalid(code, reason or MESSAGES[code], **signer))
 
-    streams = embedded_files(reader, JSON_NAME)
+    streams = embedded_files(pdf, JSON_NAME)
     if not streams:
         raise invalid(VerdictCode.DATA_MISSING)
     if len(streams) > 1:
@@ -191,9 +258,8 @@ def _require_same_person(confirmation: Confirmation, certificate, signer: dict) 
         whose = f"for {signer_name}" if signer_name else "that names no one"
         raise _Invalid(Verdict.invalid(VerdictCode.SIGNER_MISMATCH, f"the confirmation is for {name}, but it was "
                                        f"signed with a certificate {whose}", **signer))
-    # The ID may be in serialNumber, emailAddress or OU (see identity_x509): any attribute but the name.
-    others = [v for v in _subject_values(certificate) if v not in _subject_values(certificate, "common_name")]
-    if _nfc(staff_id).casefold() not in {_nfc(v).casefold() for v in others}:
+    held = [v for kind in _ID_ATTRIBUTES for v in _subject_values(certificate, kind)]
+    if _nfc(staff_id).casefold() not in {_nfc(v).casefold() for v in held}:
         raise _Invalid(Verdict.invalid(VerdictCode.SIGNER_MISMATCH,
                                        f"the staff ID {staff_id} is not in the signer's certificate", **signer))
 

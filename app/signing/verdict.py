@@ -16,6 +16,7 @@ class VerdictCode(StrEnum):
     TIMED_OUT = "timed-out"
     NOT_PDF = "not-pdf"
     DAMAGED = "damaged"  # a PDF that cannot be parsed (or that broke the checker)
+    ENCRYPTED = "encrypted"  # a confirmation never is; and encryption hides what was signed
     NO_SIGNATURE = "no-signature"
     MULTIPLE_SIGNATURES = "multiple-signatures"
     BROKEN_SIGNATURE = "broken-signature"  # digest mismatch or a bad signature value
@@ -23,6 +24,7 @@ class VerdictCode(StrEnum):
     NOT_WHOLE_FILE = "not-whole-file"  # bytes after the signed ones that are no PDF update
     CHANGED_AFTER_SIGNING = "changed-after-signing"  # an update of any kind after the signature
     NOT_CERTIFIED = "not-certified"  # not a PAdES certification that permits no changes
+    UNEXPECTED_CONTENT = "unexpected-content"  # signed, but holds what the app never makes: scripts, overlays
     DATA_MISSING = "data-missing"
     DATA_NOT_JSON = "data-not-json"
     DATA_NOT_CONFIRMATION = "data-not-confirmation"  # JSON, but not this schema
@@ -51,6 +53,7 @@ class Verdict:
 MESSAGES = {
     VerdictCode.NOT_PDF: "not a PDF file",
     VerdictCode.DAMAGED: "the PDF is damaged and cannot be read",
+    VerdictCode.ENCRYPTED: "the PDF is encrypted, which a confirmation never is",
     VerdictCode.NO_SIGNATURE: "not signed",
     VerdictCode.NOT_WHOLE_FILE: "the signature does not cover the whole file: bytes were added after signing",
     VerdictCode.DATA_MISSING: "the confirmation data (confirmation.json) is missing from the file",

@@ -118,6 +118,24 @@ def load_bundled(today: date | None = None) -> tuple[list[Checklist], list[Probl
     return [bundled[c] for c in bundled], bundled.problems
 
 
+def bundled_versions() -> dict[str, str]:
+    """Each shipped checklist's id and version, read from its top-level keys alone: what HR's
+    register compares against, without validating every quote (a quarter of a second)."""
+    import re
+    import tomllib
+
+    versions: dict[str, str] = {}
+    for path in sorted(checklists_dir().glob("*.toml")):
+        try:  # top-level keys come before the first [table]: only that part is parsed
+            head = re.split(r"(?m)^\s*\[", path.read_text(encoding="utf-8"), maxsplit=1)[0]
+            data = tomllib.loads(head)
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue  # a shipped file that cannot be read is reported where the checklists are used
+        if isinstance(data.get("id"), str) and isinstance(data.get("version"), str):
+            versions[data["id"]] = data["version"]
+    return versions
+
+
 class BundledChecklists(Mapping[str, Checklist]):
     """The shipped checklists, each read on first use.
 

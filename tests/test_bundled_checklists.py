@@ -27,3 +27,9 @@ def test_a_checklist_whose_file_is_not_named_after_its_id_is_still_found(tmp_pat
     bundled = BundledChecklists(date.today(), tmp_path)
     assert bundled["evendons-bpet"].school == "Evendons Primary School"
     assert len(bundled) == 1
+
+
+def test_bundled_versions_agree_with_the_checklists_read_in_full(bundled):
+    from app.checklist_files import bundled_versions
+
+    assert bundled_versions() == {c.id: c.version for c in bundled.values()}

@@ -59,7 +59,7 @@ def _register_option(parser) -> None:
 
 
 def _collect(args: argparse.Namespace) -> int:
-    from app.checklist_files import load_bundled
+    from app.checklist_files import bundled_versions
     from app.core.cycle import CycleRules
     from app.hr.collect import CollectError, collect
     from app.hr.outputs import OutputError, write_csv
@@ -68,6 +68,9 @@ def _collect(args: argparse.Namespace) -> int:
     from app.hr.summary_pdf import write_summary
 
     _console()
+    from app.signing.verify import start_workers
+
+    start_workers()  # the workers' imports (about a second) overlap reading the roster and the register
     today = args.as_of or date.today()
     cycle = args.cycle or _cycle_rules(CycleRules).cycle_for(today)
     try:
@@ -84,8 +87,7 @@ def _collect(args: argparse.Namespace) -> int:
                 for problem in roster.problems:
                     print(f"  {roster.source}: {problem}")
             result = collect(args.folder, register, progress=_Progress())
-            checklists, _ = load_bundled(today)
-            view = register.view(cycle, today, {c.id: c.version for c in checklists})
+            view = register.view(cycle, today, bundled_versions())
             if args.csv:
                 write_csv(view, args.csv)
             if args.summary:

@@ -25,7 +25,7 @@ from app.hr.worker import check_for_register
 from app.hr.records import FileRecord, confirmation_fields
 from app.hr.register import Register
 from app.hr.rules import first_seen_keys
-from app.signing.verify import MAX_BYTES, TIMEOUT_S, iter_verdicts
+from app.signing.verify import MAX_BYTES, TIMEOUT_S, iter_verdicts, start_workers
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +86,8 @@ def collect(folder: Path, register: Register, *, progress: Callable[[int, int], 
     paths, ignored = find_pdfs(folder, stop)
 
     known = register.file_hashes()
+    if any(str(path) not in known for path in paths):
+        start_workers()  # there are new files to check: its imports run while the files are hashed
     by_hash: dict[str, str] = {}
     for path, sha256 in known.items():
         by_hash.setdefault(sha256, path)

@@ -20,16 +20,17 @@ from pathlib import Path
 
 from app.signing.verdict import Verdict, VerdictCode, damaged, timed_out, too_large, unreadable
 
-__all__ = ["MAX_BYTES", "TIMEOUT_S", "Verdict", "VerdictCode", "iter_verdicts", "verify_file", "verify_files",
-           "verify_pdf"]
+__all__ = ["MAX_BYTES", "TIMEOUT_S", "Verdict", "VerdictCode", "iter_verdicts", "start_workers", "verify_file",
+           "verify_files", "verify_pdf"]
 
 logger = logging.getLogger(__name__)
 
 MAX_BYTES = 20 * 1024 * 1024
 TIMEOUT_S = 20.0
 MAX_WORKERS = 4
-STARTUP_S = 15.0  # on top of the limit for a new worker's first file: starting it and importing pyHanko
+STARTUP_S = 15.0  # on top of the limit for a new worker's first batch: starting it and importing pyHanko
 CANCEL_POLL_S = 0.1  # how often a cancellable run asks whether to stop
+BATCH_FILES = 8  # at most, sent to a worker at once
 WORKER_MEMORY = 1536 * 1024 * 1024  # a decompression bomb meets MemoryError, not the OOM killer
 _CHECKS = "app.signing.checks"
 
@@ -97,6 +98,15 @@ def iter_verdicts(paths: Iterable[Path | str], *, max_bytes: int = MAX_BYTES, ti
                 yield index, files[index], verdict
 
 
+def start_workers() -> None:
+    """Start, in the background, the server process that workers are forked from (Linux), so that its
+    imports (about a second) overlap the caller's own work before `iter_verdicts`, such as hashing."""
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 def _before_reading(path: Path, max_bytes: int) -> Verdict | None:
     try:
         if not path.is_file():
@@ -112,17 +122,40 @@ def _before_reading(path: Path, max_bytes: int) -> Verdict | None:
 class _Job:
     index: int
     path: Path
-    alone: bool = False  # was in flight when a worker died: rerun on its own to find the culprit
+    alone: bool = False  # was in flight when a worker died: rerun with nothing else running, to find the culprit
+    single: bool = False  # its batch ran out of time or failed: rerun in a batch of its own, to find which
+
+
+@dataclass
+class _Batch:
+    """Files checked one after another by one worker: one round trip to the worker for several files
+    (one per file left workers waiting on the parent for about a quarter of the time)."""
+    jobs: list[_Job]
     deadline: float = 0.0
+
+    @property
+    def alone(self) -> bool:
+        return any(job.alone for job in self.jobs)
+
+
+def _check_batch(task: Callable[[Path, int], Verdict], paths: list[Path], max_bytes: int) -> list[Verdict]:
+    """In a worker: `task` for each of `paths`, in order."""
+    return [task(path, max_bytes) for path in paths]
 
 
 class _WorkerPool:
-    """A process pool that a stuck or crashed file cannot take down with the others."""
+    """A process pool that a stuck or crashed file cannot take down with the others.
+
+    Files go to the workers in batches of up to BATCH_FILES, smaller towards the end so that the
+    workers finish together. A batch has the time limit of one file: one that runs out of time (or
+    fails) is checked again file by file, so a file is only ever reported as taking too long when
+    it had the whole limit to itself.
+    """
 
     def __init__(self, workers: int):
         self.workers = workers
         self.executor = self._new_executor()
-        self.started = 0  # jobs given to this executor: the first `workers` also start a process
+        self.started = 0  # batches given to this executor: the first `workers` also start a process
 
     def __enter__(self) -> _WorkerPool:
         return self
@@ -144,53 +177,71 @@ class _WorkerPool:
         self.executor = self._new_executor()
         self.started = 0
 
+    def _next_batch(self, queue: deque[_Job]) -> _Batch:
+        jobs = [queue.popleft()]
+        if jobs[0].alone or jobs[0].single:
+            return _Batch(jobs)
+        size = max(1, min(BATCH_FILES, (len(queue) + 1) // (2 * self.workers)))
+        while queue and len(jobs) < size and not (queue[0].alone or queue[0].single):
+            jobs.append(queue.popleft())
+        return _Batch(jobs)
+
     def run(self, queue: deque[_Job], max_bytes: int, timeout_s: float, task=verify_file) -> dict[int, Verdict]:
         return dict(self.stream(queue, max_bytes, timeout_s, task))
 
     def stream(self, queue: deque[_Job], max_bytes: int, timeout_s: float, task=verify_file,
                cancelled: Callable[[], bool] | None = None) -> Iterator[tuple[int, Verdict]]:
-        running: dict[Future, _Job] = {}
+        running: dict[Future, _Batch] = {}
         try:
             yield from self._stream(queue, running, max_bytes, timeout_s, task, cancelled)
         finally:
             if running:  # cancelled, or the caller stopped early: stop the files being checked
                 self._kill()
 
-    def _stream(self, queue: deque[_Job], running: dict[Future, _Job], max_bytes: int, timeout_s: float, task,
+    def _stream(self, queue: deque[_Job], running: dict[Future, _Batch], max_bytes: int, timeout_s: float, task,
                 cancelled: Callable[[], bool] | None) -> Iterator[tuple[int, Verdict]]:
         while queue or running:
             if cancelled is not None and cancelled():
                 return
-            # At most one job per worker, so each starts when submitted and its deadline is fair.
+            # At most one batch per worker, so each starts when submitted and its deadline is fair.
             while queue and len(running) < self.workers and not (queue[0].alone and running) \
-                    and not any(job.alone for job in running.values()):
-                job = queue.popleft()
-                job.deadline = time.monotonic() + timeout_s + (STARTUP_S if self.started < self.workers else 0)
-                running[self.executor.submit(task, job.path, max_bytes)] = job
+                    and not any(batch.alone for batch in running.values()):
+                batch = self._next_batch(queue)
+                batch.deadline = time.monotonic() + timeout_s + (STARTUP_S if self.started < self.workers else 0)
+                paths = [job.path for job in batch.jobs]
+                running[self.executor.submit(_check_batch, task, paths, max_bytes)] = batch
                 self.started += 1
-            soonest = min(job.deadline for job in running.values())
+            soonest = min(batch.deadline for batch in running.values())
             timeout = max(0.0, soonest - time.monotonic())
             if cancelled is not None:
                 timeout = min(timeout, CANCEL_POLL_S)
             done, _ = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
-            crashed = []
+            crashed: list[_Job] = []
             for future in done:
-                job = running.pop(future)
+                batch = running.pop(future)
                 try:
-                    verdict = future.result()
+                    verdicts = future.result()
                 except BrokenProcessPool:
-                    crashed.append(job)
+                    crashed.extend(batch.jobs)
                     continue
                 except Exception as exc:  # noqa: BLE001 - e.g. a verdict that failed to pickle
                     logger.info("verify: worker failed with %s", type(exc).__name__)
-                    verdict = damaged()
-                yield job.index, verdict
+                    if len(batch.jobs) > 1:
+                        _again_one_by_one(queue, batch)
+                        continue
+                    verdicts = [damaged()]
+                for job, verdict in zip(batch.jobs, verdicts):
+                    yield job.index, verdict
             now = time.monotonic()
-            late = [f for f, job in running.items() if job.deadline <= now and not f.done()]
+            late = [f for f, batch in running.items() if batch.deadline <= now and not f.done()]
             if not crashed and not late:
                 continue
             for future in late:
-                yield running.pop(future).index, timed_out(timeout_s)
+                batch = running.pop(future)
+                if len(batch.jobs) > 1:
+                    _again_one_by_one(queue, batch)
+                else:
+                    yield batch.jobs[0].index, timed_out(timeout_s)
             for job in crashed:
                 if job.alone:
                     logger.info("verify: a file crashed its worker")
@@ -199,13 +250,20 @@ class _WorkerPool:
                     job.alone = True
                     queue.appendleft(job)
             # Innocent bystanders of a replaced pool start again, with fresh deadlines.
-            for future, job in list(running.items()):
+            for future, batch in list(running.items()):
                 if future.done() and not future.exception():
-                    yield job.index, future.result()
+                    for job, verdict in zip(batch.jobs, future.result()):
+                        yield job.index, verdict
                 else:
-                    queue.appendleft(job)
+                    queue.extendleft(reversed(batch.jobs))
             running.clear()
             self._replace()
+
+
+def _again_one_by_one(queue: deque[_Job], batch: _Batch) -> None:
+    for job in reversed(batch.jobs):
+        job.single = True
+        queue.appendleft(job)
 
 
 def _limit_memory() -> None:

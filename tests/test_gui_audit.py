@@ -15,9 +15,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QRadioButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPlainTextEdit, QRadioButton
 
 from app.checklist_files import load_bundled
 from app.core.audit import Answer, Audit, AuditType, Person, Status
@@ -27,6 +26,9 @@ from app.store import repository as repository_module
 from app.store.repository import AuditRepository
 from app.ui import dialogs
 from app.ui.main_window import MainWindow
+
+sys.path.insert(0, str(Path(__file__).parent))
+from faults.gui import click, type_into  # noqa: E402  (typing any Unicode, clicking as a person does)
 
 TODAY = date(2026, 11, 20)
 SCHOOL = "barton-st-peters"
@@ -63,21 +65,6 @@ def open_window(qtbot, db_path, checklists):
     yield make
     for repo in opened:
         repo.close()
-
-
-def type_into(widget, text: str) -> None:
-    """Type like a keyboard does, any Unicode included (QTest.keyClicks asserts on non-ASCII)."""
-    for char in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
-
-
-def click(qtbot, button) -> None:
-    """Click as a person does: on a check box's or radio button's box, not its empty stretch."""
-    if isinstance(button, (QCheckBox, QRadioButton)):
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(8, button.height() // 2))
-    else:
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def stored(db_path: Path) -> Audit:

@@ -62,6 +62,20 @@ code = run_app()
 print(json.dumps({"exit": code, "first_paint": watcher.seen}))
 """
 
+# The command line turns garbage collection off for start-up (app/cli.py); the window must turn
+# it back on, or a day's use would keep every reference cycle it ever made.
+WATCH_COLLECTION = """
+import gc, json
+from PySide6.QtWidgets import QApplication
+
+qt = QApplication(["self-audit"])
+seen = {}
+qt.aboutToQuit.connect(lambda: seen.update(collecting=gc.isenabled(), start_up_frozen=gc.get_freeze_count() > 0))
+from app.cli import main
+code = main([])
+print(json.dumps({"exit": code, "after_first_paint": seen}))
+"""
+
 
 @pytest.fixture
 def audit_in_progress(tmp_path) -> tuple[Path, dict]:
@@ -96,3 +110,9 @@ def test_the_first_paint_shows_the_audit_in_progress(audit_in_progress, tmp_path
     first_paint = _start(WATCH_THE_FIRST_PAINT, folder, tmp_path)["first_paint"]
     assert first_paint == {"page": "AuditPage", "visible": True, "check": seeded["check"],
                            "progress": seeded["answered"], "qt_namespace_built": False}
+
+
+def test_garbage_collection_is_back_on_once_the_window_has_painted(audit_in_progress, tmp_path):
+    folder, _ = audit_in_progress
+    started = _start(WATCH_COLLECTION, folder, tmp_path)
+    assert started["after_first_paint"] == {"collecting": True, "start_up_frozen": True}

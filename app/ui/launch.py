@@ -23,7 +23,7 @@ from app.store.repository import AuditRepository
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication  # QMessageBox where shown: its enums are no part of start-up
 
 from app.ui.main_window import MainWindow
 
@@ -63,6 +63,7 @@ def run_app(argv: list[str] | None = None) -> int:
             log.warning("made owner-only again: %s", ", ".join(tightened))
         school, school_problem = read_school_config()
         if school is not None and school.hr_only:  # HR's copy: the register, and no staff store at all
+            gc.enable()  # the command line turned it off until the audit's first paint
             return _run_hr_only(app, lock, school)
         repository = AuditRepository.open(database_path())
     except (StoreError, OSError) as exc:
@@ -84,6 +85,7 @@ def run_app(argv: list[str] | None = None) -> int:
         READ_REST_AFTER_PAINT_MS, window, lambda: _report_checklist_problems(window, checklists)))
     window.first_painted.connect(lambda: QTimer.singleShot(
         READ_REST_AFTER_PAINT_MS, window, lambda: _listen_for_later_launches(window, folder)))
+    window.first_painted.connect(_collect_from_now_on)
     if os.environ.get(EXIT_AFTER_PAINT) == "1":
         window.first_painted.connect(lambda: QTimer.singleShot(0, app.quit))
     window.show()
@@ -99,6 +101,14 @@ def run_app(argv: list[str] | None = None) -> int:
     # bindings above all (some 35 ms), and nothing left needs collecting.
     gc.freeze()
     return code
+
+
+def _collect_from_now_on() -> None:
+    """Collection back on after the first paint. What start-up made lives as long as the app:
+    frozen, it is never walked again; left in the youngest generation, the next collection
+    would walk all of it (some 40 ms), in the middle of painting the first frame."""
+    gc.freeze()
+    gc.enable()
 
 
 def run_hr_app(register_path=None, argv: list[str] | None = None) -> int:
@@ -166,6 +176,8 @@ def _listen_for_later_launches(window: MainWindow, folder) -> None:
 def _hand_over_to_running_instance(app: QApplication, folder) -> int:
     import time
 
+    from PySide6.QtWidgets import QMessageBox
+
     from app.ui.single_instance import ask_running_instance_to_raise, server_name
 
     name = server_name(str(folder.resolve()))
@@ -200,6 +212,8 @@ def _install_translation(app: QApplication) -> None:
 
 def show_startup_error(text: str) -> None:
     """The message when the app cannot start; a function, so that a test can read it instead."""
+    from PySide6.QtWidgets import QMessageBox
+
     QMessageBox.critical(None, QApplication.applicationDisplayName(), text)
 
 
@@ -211,6 +225,8 @@ def _cannot_open_message(exc: Exception, folder) -> str:
 
 
 def _excepthook(kind, value, tb) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     # The traceback names code, not answers: widgets never put answer text in exceptions.
     log.error("unexpected error: %s", "".join(traceback.format_exception(kind, value, tb)))
     QMessageBox.critical(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPlainTextEdit, QRadioButton
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QRadioButton
 
 from app.checklist_files import load_bundled
 from app.core.audit import Answer, Audit, AuditType, Person, Status
@@ -287,6 +287,29 @@ def test_a_settings_link_opens_the_platform_page_or_says_plainly_why_not(qtbot, 
     click(qtbot, button)
     assert failing.banner.isVisible() and "could not be opened" in failing.banner.label.text()
     assert opened[0] in failing.banner.label.text()
+
+
+def test_each_platform_used_shows_its_steps_numbered_in_order_and_in_full(qtbot, open_window):
+    window = open_window()
+    fill_profile_by_mouse(qtbot, window, platforms=("facebook", "instagram"))
+    checklist, audit = window.session.checklist, window.session.audit
+    guides = {g.platform: g for g in checklist.guides_for(checklist.item(current_item_id(window)),
+                                                          audit.profile.platforms)}
+    assert set(guides) == {"facebook", "instagram"}
+    labels = window.audit_page.item_widget.howto_box.findChildren(QLabel)
+    shown = [label.text() for label in labels if label.isVisible()]
+    for guide in guides.values():
+        title = next(t for t in shown if t.endswith(guide.title))
+        steps = shown[shown.index(title) + 1:]
+        for number, step in enumerate(guide.steps, 1):
+            assert steps[2 * (number - 1): 2 * number] == [f"{number}.", step]
+    step_labels = [label for label in labels if any(label.text() in g.steps for g in guides.values())]
+    assert len(step_labels) == sum(len(g.steps) for g in guides.values())
+    for label in step_labels:
+        # plain text: a step holding "<b>" or "&amp;" shows just so, never as markup
+        assert label.textFormat() == Qt.TextFormat.PlainText
+        # tall enough for every line the step wraps to
+        assert label.height() >= label.heightForWidth(label.width())
 
 
 def test_the_log_holds_no_answer_note_or_name(qtbot, open_window, tmp_path):

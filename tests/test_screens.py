@@ -25,7 +25,11 @@ pytestmark = pytest.mark.gui
 
 
 def shoot(window: QWidget, path: Path) -> None:
-    QApplication.processEvents()  # let pending layouts and deletions settle, as before a real paint
+    # Let pending layouts and deletions settle, as before a real paint. One pass is not enough:
+    # a scroll area sizes its page from word-wrapped labels' height-for-width only on a later
+    # layout request, and a single pass photographed the platform steps squashed to two lines.
+    for _ in range(5):
+        QApplication.processEvents()
     window.grab().save(str(path))
 
 

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLabel
 
 # Colours come from the palette so light and dark system themes both work.
 STYLE_SHEET = """
-QLabel#errorText, QLabel#bannerText { font-weight: 600; }
+QLabel#errorText, QLabel#bannerText, QLabel#strongText { font-weight: 600; }
 QFrame#banner { border: 1px solid palette(mid); border-radius: 6px; background: palette(alternate-base); }
 QLabel#hintText, QLabel#quietText { color: palette(placeholder-text); }
 QLabel#quoteText { font-style: italic; padding-left: 10px; border-left: 3px solid palette(mid); }

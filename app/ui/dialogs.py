@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from typing import TYPE_CHECKING
 
 from app.store.repository import AuditSummary
 from app.ui.text import long_date, tr
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+# QMessageBox and QInputDialog are imported where they are shown: first touched, PySide makes
+# each class's Python enums, which start-up need not wait for.
+
 
 def choose_earlier_audit(parent: QWidget, summaries: list[AuditSummary]) -> int | None:
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
     if not summaries:
         QMessageBox.information(parent, tr("Earlier audits"), tr("There are no earlier audits on this laptop."))
         return None
@@ -25,6 +33,8 @@ def choose_earlier_audit(parent: QWidget, summaries: list[AuditSummary]) -> int 
 
 
 def confirm_close_unsaved(parent: QWidget) -> bool:
+    from PySide6.QtWidgets import QMessageBox
+
     answer = QMessageBox.warning(
         parent, tr("Some answers are not saved"),
         tr("Some of your latest answers could not be saved yet (see the message in the window). "
@@ -35,6 +45,8 @@ def confirm_close_unsaved(parent: QWidget) -> bool:
 
 
 def show_about(parent: QWidget, version: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     QMessageBox.about(parent, tr("About Staff Social Media Self-Audit"), tr(
         "Staff Social Media Self-Audit {version}\n\nCheck your own social media against your school's policy. "
         "Your answers stay on this laptop; nothing is sent over the network.").format(version=version))

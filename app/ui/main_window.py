@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QSizeGrip, QStackedWidget, QVBoxLayout,
@@ -158,7 +158,7 @@ class MainWindow(YearlyPagesMixin, QMainWindow):
             page.sign_requested.connect(self._on_review_page_sign_requested)
             page.knowledge_check_requested.connect(self.show_knowledge_check)
             page.calendar_requested.connect(self.export_calendar)
-            page.open_folder_requested.connect(lambda folder: self._open_url(QUrl.fromLocalFile(folder)))
+            page.open_folder_requested.connect(self._on_review_page_open_folder_requested)
             page.send_to = self.school.hr.where_to_send() if self.school else ""
             self.stack.addWidget(page)
         return self._review_page
@@ -331,7 +331,14 @@ class MainWindow(YearlyPagesMixin, QMainWindow):
         self._update_title()
         self.show_review()
 
+    def _on_review_page_open_folder_requested(self, folder: str) -> None:
+        from PySide6.QtCore import QUrl  # where used: first touched, PySide builds its enums
+
+        self._open_url(QUrl.fromLocalFile(folder))
+
     def _on_item_widget_link_requested(self, url: str) -> None:
+        from PySide6.QtCore import QUrl
+
         if not self._open_url(QUrl(url)):
             platform = next((p.name for p in PLATFORMS.values() if p.owns_host(QUrl(url).host())), "")
             log.warning("could not open a settings link (%s)", platform or "unknown platform")

@@ -35,6 +35,8 @@ _FROM_ISO = {"date": date.fromisoformat, "datetime": datetime.fromisoformat, "ti
 
 @dataclass
 class ValidationReport:
+    """What `checklists validate` read and what it found wrong."""
+
     files: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class SaveState:
+    """What is waiting to reach the disk after a failed save."""
+
     pending: dict[str, Answer] = field(default_factory=dict)  # item id -> answer not yet on disk
     details_pending: bool = False
     position_pending: bool = False

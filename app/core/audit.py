@@ -30,6 +30,8 @@ class AuditType(StrEnum):
 
 @dataclass(frozen=True)
 class Person:
+    """Who is doing the audit, as they typed it (NFC, trimmed)."""
+
     name: str = ""
     staff_id: str = ""  # a staff ID or a work email address
     role: str = ""
@@ -41,6 +43,8 @@ class Person:
 
 @dataclass(frozen=True)
 class Answer:
+    """One item's answer: its status and what goes with it."""
+
     status: Status | None = None
     action: str = ""  # what needs doing (status ACTION)
     due: date | None = None  # by when (status ACTION)
@@ -95,6 +99,8 @@ class Blocker:
 
 @dataclass(frozen=True)
 class SectionProgress:
+    """How many of a section's items that apply are answered."""
+
     section: Section
     answered: int
     total: int
@@ -106,6 +112,8 @@ class SectionProgress:
 
 @dataclass
 class Audit:
+    """One person's audit of one checklist in one cycle."""
+
     person: Person
     school: str
     checklist_id: str
@@ -174,6 +182,8 @@ def signing_blockers(checklist: Checklist, audit: Audit, today: date) -> list[Bl
 
 @dataclass(frozen=True)
 class KnowledgeResult:
+    """An induction's knowledge-check score."""
+
     score: int
     out_of: int
 

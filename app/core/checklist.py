@@ -72,6 +72,8 @@ ALWAYS = Condition()
 
 @dataclass(frozen=True)
 class Question:
+    """A profile question whose answer decides which items apply."""
+
     id: str
     text: str
     help: str = ""
@@ -80,6 +82,8 @@ class Question:
 
 @dataclass(frozen=True)
 class Guide:
+    """How to do one item's check on one platform: numbered steps and its settings page."""
+
     id: str
     platform: str
     title: str
@@ -90,6 +94,8 @@ class Guide:
 
 @dataclass(frozen=True)
 class Item:
+    """One check in a checklist, with the policy words and clause it comes from."""
+
     id: str
     topic: str
     check: str
@@ -114,6 +120,8 @@ class PolicyPoint:
 
 @dataclass(frozen=True)
 class Section:
+    """A titled group of items, shown together in the section list."""
+
     id: str
     title: str
     items: tuple[Item, ...]
@@ -135,12 +143,16 @@ class KnowledgeQuestion:
 
 @dataclass(frozen=True)
 class PolicySource:
+    """The school policy a checklist is drawn from: its title and file."""
+
     title: str
     file: str
 
 
 @dataclass(frozen=True)
 class Checklist:
+    """One school's checklist, as read from its file in checklists/."""
+
     id: str
     title: str
     school: str

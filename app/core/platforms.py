@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Platform:
+    """A social media platform a person may use, and the web domains its settings live on."""
+
     id: str
     name: str
     domains: tuple[str, ...]

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Problem:
+    """Something wrong in a file: which file, where in it, which field, and what."""
+
     file: str
     message: str
     line: int | None = None

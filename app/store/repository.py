@@ -37,6 +37,8 @@ BUSY_TIMEOUT_S = 2.0
 
 @dataclass(frozen=True)
 class AuditSummary:
+    """One stored audit as the earlier-audits list shows it."""
+
     id: int
     cycle: str
     audit_type: AuditType

@@ -312,6 +312,21 @@ def test_each_platform_used_shows_its_steps_numbered_in_order_and_in_full(qtbot,
         assert label.height() >= label.heightForWidth(label.width())
 
 
+def test_the_check_the_policy_words_and_a_message_can_be_selected_once_the_window_is_up(qtbot, open_window):
+    window = open_window()
+    fill_profile_by_mouse(qtbot, window)
+    item = window.audit_page.item_widget
+    window.banner.show_message("A message with a path in it: C:\\Users\\staff")
+
+    def selectable(label) -> bool:
+        return bool(label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    qtbot.waitUntil(lambda: all(selectable(label) for label in (item.check_label, item.quote_label,
+                                                                    window.banner.label)))
+    qtbot.mouseDClick(item.quote_label, Qt.MouseButton.LeftButton, pos=item.quote_label.rect().center())
+    assert item.quote_label.hasSelectedText()
+
+
 def test_the_log_holds_no_answer_note_or_name(qtbot, open_window, tmp_path):
     from app.logs import setup_logging
 

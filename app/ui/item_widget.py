@@ -14,7 +14,7 @@ from app.core.audit import Answer, Status
 from app.core.checklist import Guide, Item
 from app.core.platforms import PLATFORMS
 from app.ui.qt_property import set_property_by_key
-from app.ui.style import clear_layout, heading, name_scroll_bars
+from app.ui.style import clear_layout, heading, make_selectable, name_scroll_bars
 from app.ui.text import describe_answer, long_date
 
 TYPING_PAUSE_MS = 400  # save typed text once typing pauses, and at once on leaving the item
@@ -38,7 +38,6 @@ class ItemWidget(QWidget):
         self.place_label = QLabel()
         self.place_label.setObjectName("quietText")
         self.check_label = heading("", 2)
-        set_property_by_key(self.check_label, "textInteractionFlags", "TextSelectableByMouse")
         self.detail_label = QLabel()
         self.detail_label.setWordWrap(True)
         self.previous_label = QLabel()
@@ -68,7 +67,6 @@ class ItemWidget(QWidget):
         self.quote_label = QLabel()
         self.quote_label.setWordWrap(True)
         self.quote_label.setObjectName("quoteText")
-        set_property_by_key(self.quote_label, "textInteractionFlags", "TextSelectableByMouse")
         self.clause_label = QLabel()
         self.clause_label.setObjectName("quietText")
         why_layout = QVBoxLayout(self.why_box)
@@ -286,6 +284,10 @@ class ItemWidget(QWidget):
             self._emit_answer()
 
     # -- internals ---------------------------------------------------------------------
+
+    def allow_text_selection(self) -> None:
+        """Lets the check and the policy's words be selected and copied."""
+        make_selectable(self.check_label, self.quote_label)
 
     def _refresh_answer_fields(self) -> None:
         self.action_form.setVisible(self.action_radio.isChecked())

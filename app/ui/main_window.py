@@ -24,8 +24,7 @@ from app.session import AuditSession
 from app.store.errors import StoreError
 from app.ui import dialogs
 from app.ui.audit_page import AuditPage
-from app.ui.qt_property import set_property_by_key
-from app.ui.style import STYLE_SHEET
+from app.ui.style import STYLE_SHEET, make_selectable
 from app.ui.yearly_pages import YearlyPagesMixin
 
 if TYPE_CHECKING:  # built on first use, so imported then: neither is on the way to the first paint
@@ -34,6 +33,7 @@ if TYPE_CHECKING:  # built on first use, so imported then: neither is on the way
 
 log = logging.getLogger(__name__)
 RETRY_SAVE_MS = 3000
+TEXT_SELECTION_AFTER_PAINT_MS = 300
 
 
 class BannerWidget(QFrame):
@@ -45,7 +45,6 @@ class BannerWidget(QFrame):
         self.label = QLabel()
         self.label.setObjectName("bannerText")
         self.label.setWordWrap(True)
-        set_property_by_key(self.label, "textInteractionFlags", "TextSelectableByMouse")
         self.action_button = QPushButton()
         self.action_button.hide()
         self.close_button = QPushButton(self.tr("Dismiss"))
@@ -56,6 +55,9 @@ class BannerWidget(QFrame):
         layout.addWidget(self.action_button)
         layout.addWidget(self.close_button)
         self.hide()
+
+    def allow_text_selection(self) -> None:
+        make_selectable(self.label)
 
     def show_message(self, text: str, dismissible: bool = True) -> None:
         self.label.setText(text)
@@ -81,6 +83,9 @@ class MainWindow(YearlyPagesMixin, QMainWindow):
         self.sign_dialog = None
         self.hr_window = None  # HR's register, opened from the menu or the start page
         self._painted = False
+        self._text_selectable = False  # see _allow_text_selection
+        self.first_painted.connect(lambda: QTimer.singleShot(
+            TEXT_SELECTION_AFTER_PAINT_MS, self, self._allow_text_selection))
         self._editing_details = False
         self.setMinimumSize(760, 520)
 
@@ -143,6 +148,8 @@ class MainWindow(YearlyPagesMixin, QMainWindow):
             page.sections.section_requested.connect(self._on_section_requested)
             page.item_widget.answer_changed.connect(self._on_item_widget_answer_changed)
             page.item_widget.link_requested.connect(self._on_item_widget_link_requested)
+            if self._text_selectable:
+                page.item_widget.allow_text_selection()
             self.stack.addWidget(page)
         return self._audit_page
 
@@ -477,6 +484,14 @@ class MainWindow(YearlyPagesMixin, QMainWindow):
         self.show()
         self.raise_()
         self.activateWindow()
+
+    def _allow_text_selection(self) -> None:
+        # Selectable text is no part of the first screen's look, and costs its first paint
+        # some 15 ms: it is switched on once the window is up.
+        self._text_selectable = True
+        self.banner.allow_text_selection()
+        if self._audit_page is not None:
+            self._audit_page.item_widget.allow_text_selection()
 
     # -- Qt events ---------------------------------------------------------------------
 

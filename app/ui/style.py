@@ -6,6 +6,8 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel
 
+from app.ui.qt_property import set_property_by_key
+
 # Colours come from the palette so light and dark system themes both work.
 STYLE_SHEET = """
 QLabel#errorText, QLabel#bannerText, QLabel#strongText { font-weight: 600; }
@@ -26,6 +28,14 @@ def heading(text: str, level: int = 1) -> QLabel:
     label.setFont(font)
     label.setWordWrap(True)
     return label
+
+
+def make_selectable(*labels: QLabel) -> None:
+    """Text a person can select with the mouse and copy. The first selectable label builds Qt's
+    text-editing machinery (some 12 ms) and each costs its own text document, so the window
+    makes its labels selectable just after its first paint, not on the way to it."""
+    for label in labels:
+        set_property_by_key(label, "textInteractionFlags", "TextSelectableByMouse")
 
 
 def clear_layout(layout) -> None:

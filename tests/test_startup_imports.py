@@ -76,6 +76,25 @@ code = main([])
 print(json.dumps({"exit": code, "after_first_paint": seen}))
 """
 
+# The window icon is set just after the first paint (app/ui/launch.py): it must still come.
+WATCH_THE_ICON = """
+import json
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+qt = QApplication(["self-audit"])
+seen = {}
+
+def look():
+    seen.update(window_shown=any(w.isVisible() for w in qt.topLevelWidgets()), icon=not qt.windowIcon().isNull())
+    qt.quit()
+
+QTimer.singleShot(1500, look)
+from app.cli import main
+code = main([])
+print(json.dumps({"exit": code, "after_a_moment": seen}))
+"""
+
 
 @pytest.fixture
 def audit_in_progress(tmp_path) -> tuple[Path, dict]:
@@ -85,9 +104,9 @@ def audit_in_progress(tmp_path) -> tuple[Path, dict]:
     return folder, json.loads(seeded.stdout)
 
 
-def _start(code: str, folder: Path, cwd: Path) -> dict:
-    env = dict(os.environ, SELF_AUDIT_DATA_DIR=str(folder), SELF_AUDIT_EXIT_AFTER_PAINT="1",
-               QT_QPA_PLATFORM="offscreen")
+def _start(code: str, folder: Path, cwd: Path, exit_after_paint: bool = True) -> dict:
+    env = dict(os.environ, SELF_AUDIT_DATA_DIR=str(folder), QT_QPA_PLATFORM="offscreen",
+               SELF_AUDIT_EXIT_AFTER_PAINT="1" if exit_after_paint else "0")
     # From an empty folder, so the app is imported as it is installed.
     done = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=120)
@@ -116,3 +135,9 @@ def test_garbage_collection_is_back_on_once_the_window_has_painted(audit_in_prog
     folder, _ = audit_in_progress
     started = _start(WATCH_COLLECTION, folder, tmp_path)
     assert started["after_first_paint"] == {"collecting": True, "start_up_frozen": True}
+
+
+def test_the_window_has_the_apps_icon_a_moment_after_it_opens(audit_in_progress, tmp_path):
+    folder, _ = audit_in_progress
+    started = _start(WATCH_THE_ICON, folder, tmp_path, exit_after_paint=False)
+    assert started["after_a_moment"] == {"window_shown": True, "icon": True}

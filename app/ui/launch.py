@@ -22,7 +22,6 @@ from app.store.paths import data_dir, database_path, ensure_private_dir, secure_
 from app.store.repository import AuditRepository
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication  # QMessageBox where shown: its enums are no part of start-up
 
 from app.ui.main_window import MainWindow
@@ -36,26 +35,37 @@ CACHE_FOLDER = "cache"  # in the data folder: parsed checklists, rebuilt wheneve
 HAND_OVER_WAIT_S = 5.0
 
 
-def _application(argv: list[str] | None) -> QApplication:
+def _application(argv: list[str] | None, icon_now: bool = True) -> QApplication:
     if os.name == "posix":
         os.umask(0o077)  # everything the app writes is its owner's alone
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName("StaffSelfAudit")
     app.setApplicationDisplayName(app.translate("app", "Staff Social Media Self-Audit"))
     app.setApplicationVersion(__version__)
-    app.setWindowIcon(QIcon(str(resource_path("icons", "app.svg"))))
+    if icon_now:
+        _set_window_icon(app)
     _install_translation(app)
     return app
 
 
+def _set_window_icon(app: QApplication) -> None:
+    # The audit window sets it 300 ms after its first paint: the icon's class, its SVG engine
+    # and its sizes for the window system cost start-up some 10 ms. Until then the title bar
+    # and taskbar may show the system's default icon (macOS's Dock shows the bundle's).
+    from PySide6.QtGui import QIcon
+
+    app.setWindowIcon(QIcon(str(resource_path("icons", "app.svg"))))
+
+
 def run_app(argv: list[str] | None = None) -> int:
-    app = _application(argv)
+    app = _application(argv, icon_now=False)
     folder = data_dir()
     lock = None
     try:
         ensure_private_dir(folder)
         lock = take_instance_lock(folder)
         if lock is None:
+            _set_window_icon(app)
             return _hand_over_to_running_instance(app, folder)
         setup_logging(folder / "logs")
         tightened = secure_data_folder(folder)
@@ -64,11 +74,13 @@ def run_app(argv: list[str] | None = None) -> int:
         school, school_problem = read_school_config()
         if school is not None and school.hr_only:  # HR's copy: the register, and no staff store at all
             gc.enable()  # the command line turned it off until the audit's first paint
+            _set_window_icon(app)
             return _run_hr_only(app, lock, school)
         repository = AuditRepository.open(database_path())
     except (StoreError, OSError) as exc:
         if lock is not None:
             lock.release()
+        _set_window_icon(app)
         show_startup_error(_cannot_open_message(exc, folder))
         return 1
     sys.excepthook = _excepthook
@@ -86,6 +98,8 @@ def run_app(argv: list[str] | None = None) -> int:
     window.first_painted.connect(lambda: QTimer.singleShot(
         READ_REST_AFTER_PAINT_MS, window, lambda: _listen_for_later_launches(window, folder)))
     window.first_painted.connect(_collect_from_now_on)
+    window.first_painted.connect(lambda: QTimer.singleShot(READ_REST_AFTER_PAINT_MS, window,
+                                                           lambda: _set_window_icon(app)))
     if os.environ.get(EXIT_AFTER_PAINT) == "1":
         window.first_painted.connect(lambda: QTimer.singleShot(0, app.quit))
     window.show()

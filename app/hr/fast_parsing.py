@@ -8,6 +8,17 @@ original leaves it, and hands anything unusual (a comment inside a hex string, a
 name, a bad digit) to the original, so the rules and the messages of `self-audit verify` are
 unchanged. Applied only in worker processes (app/hr/worker.py), by `install()`;
 tests/test_hr_collect.py checks that each gives what the original gives.
+
+Then work repeated for the same bytes, done once (together about a sixth of a file's time): the
+check that the signer's certificate is the one the signed attributes name (pyHanko runs it three
+times a file), copying the certificates out of the signed data (twice, each copy then parsed all
+over again), a certificate name's comparison form and an object identifier's dotted form (worked
+out again for every new object). Each remembers an answer that depends on nothing but the exact
+bytes it is keyed by, and only an answer, never a failure: a check that fails runs, and fails,
+every time. Two names that are the same bytes but for their tag are compared by comparing one
+with itself, and plain ASCII names are prepared without the Unicode tables, which give them
+nothing to do. tests/test_hr_fast_parsing.py checks each of these against the original, and
+every hostile PDF's verdict through the workers.
 """
 
 from __future__ import annotations
@@ -24,6 +35,10 @@ _DELIMITER = re.compile(rb"[ \n\r\t\x0c\x00()<>\[\]{}/%]")  # PDF whitespace and
 _PLAIN_NAME = re.compile(b"[" + re.escape(bytes(c for c in range(0x21, 0x7F) if c not in b"#()<>[]{}/%"))
                          + b"]*")
 _TOKEN_AHEAD = 256
+_PRINTABLE_ASCII = re.compile("[\x20-\x7e]*")
+_SPACES = re.compile(" +")
+_REMEMBERED = 16  # answers kept at most (a file needs a few); then all forgotten at once
+_DOTTED_FORMS = 1024  # object identifiers: the same few dozen in every file
 
 _installed = False
 
@@ -33,26 +48,38 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    from asn1crypto import x509
+    from asn1crypto import core, x509
     from pyhanko.pdf_utils import generic
+    from pyhanko.sign.validation import generic_cms
 
     fast = replacements()
     generic.read_hex_string_from_stream = fast["read_hex_string_from_stream"]
     generic.read_until_delimiter = fast["read_until_delimiter"]
     generic._decode_name = fast["_decode_name"]
     x509.NameTypeAndValue._ldap_string_prep = fast["_ldap_string_prep"]
+    generic_cms._check_signing_certificate = fast["_check_signing_certificate"]
+    generic_cms.extract_certs_for_validation = fast["extract_certs_for_validation"]
+    x509.Name.hashable = property(fast["Name.hashable"], doc=x509.Name.hashable.__doc__)
+    x509.Name.__eq__ = fast["Name.__eq__"]
+    core.ObjectIdentifier.dotted = property(fast["ObjectIdentifier.dotted"], doc=core.ObjectIdentifier.dotted.__doc__)
     _installed = True
 
 
 def replacements() -> dict:
     """The faster functions, each falling back to the current original: name -> function."""
-    from asn1crypto import x509
+    from asn1crypto import cms, core, x509
     from pyhanko.pdf_utils import generic
+    from pyhanko.sign.validation import generic_cms
 
     original_hex = generic.read_hex_string_from_stream
     original_until = generic.read_until_delimiter
     original_name = generic._decode_name
     original_prep = x509.NameTypeAndValue._ldap_string_prep  # uses no state of its object
+    original_signing_check = generic_cms._check_signing_certificate
+    original_extract = generic_cms.extract_certs_for_validation
+    original_hashable = x509.Name.hashable.fget
+    original_name_equal = x509.Name.__eq__
+    original_dotted = core.ObjectIdentifier.dotted.fget
 
     def read_hex_string_from_stream(stream):
         start = stream.tell()
@@ -85,10 +112,107 @@ def replacements() -> dict:
 
     @functools.lru_cache(maxsize=4096)
     def prepared(string: str) -> str:
+        if _PRINTABLE_ASCII.fullmatch(string):
+            # RFC 4518 on printable ASCII: nothing to remove, map or refuse, NFKC leaves it as it
+            # is, and case folding is lower(); what remains is its handling of spaces.
+            return " " + _SPACES.sub("  ", string.lower()).strip() + " "
         return original_prep(None, string)
 
     def _ldap_string_prep(self, string):
         return prepared(string) if isinstance(string, str) else original_prep(self, string)
 
+    passed: dict[tuple[bytes, bytes], bool] = {}
+
+    def _check_signing_certificate(cert, signed_attrs):
+        # Returns nothing or raises. The same attributes come once as [0] IMPLICIT and once retagged
+        # as a SET to check the signature over them: so keyed by their content, not their tag.
+        if type(cert) is not x509.Certificate or type(signed_attrs) is not cms.CMSAttributes:
+            return original_signing_check(cert, signed_attrs)
+        try:
+            key = (cert.dump(), signed_attrs.contents)  # `contents` is re-encoded if the value was changed
+        except Exception:  # noqa: BLE001 - whatever it is, the original meets it as it would have
+            return original_signing_check(cert, signed_attrs)
+        if key in passed:
+            return None
+        original_signing_check(cert, signed_attrs)  # raises when they do not match: not remembered
+        _remember(passed, key, True)
+        return None
+
+    extracted: dict[bytes, object] = {}
+
+    def extract_certs_for_validation(signed_data):
+        # Each call copies the certificates out of the signed data (asn1crypto's untag), so the
+        # second call's copy had to be parsed all over again; now both get the first's.
+        if type(signed_data) is not cms.SignedData:
+            return original_extract(signed_data)
+        try:
+            key = signed_data.dump()
+        except Exception:  # noqa: BLE001
+            return original_extract(signed_data)
+        found = extracted.get(key)
+        if found is None:
+            found = original_extract(signed_data)  # raises for a signer's certificate missing or not named
+            _remember(extracted, key, found)
+        return found
+
+    hashables: dict[bytes, str] = {}
+
+    def name_hashable(self):
+        if type(self) is not x509.Name:
+            return original_hashable(self)
+        try:
+            key = self.dump()
+        except Exception:  # noqa: BLE001
+            return original_hashable(self)
+        value = hashables.get(key)
+        if value is None:
+            value = original_hashable(self)  # raises on a name it cannot prepare: not remembered
+            _remember(hashables, key, value)
+        return value
+
+    def name_equal(self, other):
+        # pyHanko compares the issuer the signed attributes name (tagged, so not byte for byte the
+        # same) with the certificate's. Names whose encoded RDN sequences are the same bytes parse
+        # to the same values, so the original finds them equal unless reading or preparing a value
+        # fails. The comparison form reads and prepares every value (and is remembered, and wanted
+        # later anyway): if it can be made, they are equal; if not, the original fails as it fails.
+        if type(self) is x509.Name and type(other) is x509.Name:
+            try:
+                mine, theirs = self.chosen, other.chosen
+                same = type(mine) is x509.RDNSequence and type(theirs) is x509.RDNSequence and \
+                    mine.contents == theirs.contents
+                if same:
+                    name_hashable(other)
+                    return True
+            except Exception:  # noqa: BLE001 - the original meets it as it would have
+                pass
+        return original_name_equal(self, other)
+
+    dotted_forms: dict[bytes, str] = {}
+
+    def dotted(self):
+        # An object identifier's dotted form, worked out byte by byte for every new object (some
+        # thirty a file: algorithms, attribute and extension types), from nothing but its bytes.
+        contents = self.contents
+        if self._dotted is not None or type(contents) is not bytes:
+            return original_dotted(self)
+        value = dotted_forms.get(contents)
+        if value is None:
+            value = original_dotted(self)
+            if len(dotted_forms) >= _DOTTED_FORMS:
+                dotted_forms.clear()
+            dotted_forms[contents] = value
+        self._dotted = value
+        return value
+
     return {"read_hex_string_from_stream": read_hex_string_from_stream, "read_until_delimiter": read_until_delimiter,
-            "_decode_name": _decode_name, "_ldap_string_prep": _ldap_string_prep}
+            "_decode_name": _decode_name, "_ldap_string_prep": _ldap_string_prep,
+            "_check_signing_certificate": _check_signing_certificate,
+            "extract_certs_for_validation": extract_certs_for_validation, "Name.hashable": name_hashable,
+            "Name.__eq__": name_equal, "ObjectIdentifier.dotted": dotted}
+
+
+def _remember(memory: dict, key, value) -> None:
+    if len(memory) >= _REMEMBERED:
+        memory.clear()
+    memory[key] = value

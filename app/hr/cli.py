@@ -59,6 +59,11 @@ def _register_option(parser) -> None:
 
 
 def _collect(args: argparse.Namespace) -> int:
+    from app.signing.workers import start_workers
+
+    # First: the workers' imports (about a second) then overlap this command's own imports,
+    # reading the roster and the register, and hashing the files.
+    start_workers()
     from app.checklist_files import bundled_versions
     from app.core.cycle import CycleRules
     from app.hr.collect import CollectError, collect
@@ -68,9 +73,6 @@ def _collect(args: argparse.Namespace) -> int:
     from app.hr.summary_pdf import write_summary
 
     _console()
-    from app.signing.verify import start_workers
-
-    start_workers()  # the workers' imports (about a second) overlap reading the roster and the register
     today = args.as_of or date.today()
     cycle = args.cycle or _cycle_rules(CycleRules).cycle_for(today)
     try:

@@ -6,10 +6,9 @@ size is checked and before it is read; one bad file never stops the rest.
 
 from __future__ import annotations
 
+import gc
 import logging
-import multiprocessing
 import os
-import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.signing.verdict import Verdict, VerdictCode, damaged, timed_out, too_large, unreadable
+from app.signing.workers import start_workers, worker_context
 
 __all__ = ["MAX_BYTES", "TIMEOUT_S", "Verdict", "VerdictCode", "iter_verdicts", "start_workers", "verify_file",
            "verify_files", "verify_pdf"]
@@ -32,7 +32,6 @@ STARTUP_S = 15.0  # on top of the limit for a new worker's first batch: starting
 CANCEL_POLL_S = 0.1  # how often a cancellable run asks whether to stop
 BATCH_FILES = 8  # at most, sent to a worker at once
 WORKER_MEMORY = 1536 * 1024 * 1024  # a decompression bomb meets MemoryError, not the OOM killer
-_CHECKS = "app.signing.checks"
 
 
 def verify_pdf(data: bytes, max_bytes: int = MAX_BYTES) -> Verdict:
@@ -98,15 +97,6 @@ def iter_verdicts(paths: Iterable[Path | str], *, max_bytes: int = MAX_BYTES, ti
                 yield index, files[index], verdict
 
 
-def start_workers() -> None:
-    """Start, in the background, the server process that workers are forked from (Linux), so that its
-    imports (about a second) overlap the caller's own work before `iter_verdicts`, such as hashing."""
-    if _context().get_start_method() == "forkserver":
-        from multiprocessing import forkserver
-
-        forkserver.ensure_running()
-
-
 def _before_reading(path: Path, max_bytes: int) -> Verdict | None:
     try:
         if not path.is_file():
@@ -164,7 +154,7 @@ class _WorkerPool:
         self.executor.shutdown(wait=True, cancel_futures=True)
 
     def _new_executor(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=_context(), initializer=_limit_memory)
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=worker_context(), initializer=_prepare_worker)
 
     def _kill(self) -> None:
         # No public way to stop a running task: end this pool's own worker processes.
@@ -203,20 +193,14 @@ class _WorkerPool:
         while queue or running:
             if cancelled is not None and cancelled():
                 return
-            # At most one batch per worker, so each starts when submitted and its deadline is fair.
-            while queue and len(running) < self.workers and not (queue[0].alone and running) \
-                    and not any(batch.alone for batch in running.values()):
-                batch = self._next_batch(queue)
-                batch.deadline = time.monotonic() + timeout_s + (STARTUP_S if self.started < self.workers else 0)
-                paths = [job.path for job in batch.jobs]
-                running[self.executor.submit(_check_batch, task, paths, max_bytes)] = batch
-                self.started += 1
+            self._top_up(queue, running, max_bytes, timeout_s, task)
             soonest = min(batch.deadline for batch in running.values())
             timeout = max(0.0, soonest - time.monotonic())
             if cancelled is not None:
                 timeout = min(timeout, CANCEL_POLL_S)
             done, _ = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
             crashed: list[_Job] = []
+            finished: list[tuple[int, Verdict]] = []
             for future in done:
                 batch = running.pop(future)
                 try:
@@ -230,8 +214,12 @@ class _WorkerPool:
                         _again_one_by_one(queue, batch)
                         continue
                     verdicts = [damaged()]
-                for job, verdict in zip(batch.jobs, verdicts):
-                    yield job.index, verdict
+                finished.extend((job.index, verdict) for job, verdict in zip(batch.jobs, verdicts))
+            if finished and not crashed:
+                # The workers that finished get their next files before the caller takes its time over
+                # these (recording them, say): otherwise they wait for it.
+                self._top_up(queue, running, max_bytes, timeout_s, task, broken_ok=True)
+            yield from finished
             now = time.monotonic()
             late = [f for f, batch in running.items() if batch.deadline <= now and not f.done()]
             if not crashed and not late:
@@ -259,6 +247,23 @@ class _WorkerPool:
             running.clear()
             self._replace()
 
+    def _top_up(self, queue: deque[_Job], running: dict[Future, _Batch], max_bytes: int, timeout_s: float, task,
+                broken_ok: bool = False) -> None:
+        # At most one batch per worker, so each starts when submitted and its deadline is fair.
+        while queue and len(running) < self.workers and not (queue[0].alone and running) \
+                and not any(batch.alone for batch in running.values()):
+            batch = self._next_batch(queue)
+            batch.deadline = time.monotonic() + timeout_s + (STARTUP_S if self.started < self.workers else 0)
+            paths = [job.path for job in batch.jobs]
+            try:
+                running[self.executor.submit(_check_batch, task, paths, max_bytes)] = batch
+            except BrokenProcessPool:
+                if not broken_ok:
+                    raise
+                queue.extendleft(reversed(batch.jobs))  # the crash shows in a running batch, dealt with there
+                return
+            self.started += 1
+
 
 def _again_one_by_one(queue: deque[_Job], batch: _Batch) -> None:
     for job in reversed(batch.jobs):
@@ -266,20 +271,14 @@ def _again_one_by_one(queue: deque[_Job], batch: _Batch) -> None:
         queue.appendleft(job)
 
 
-def _limit_memory() -> None:
+def _prepare_worker() -> None:
+    """In each worker as it starts: its memory limit; and what is imported by then (pyHanko, from the
+    forkserver) kept out of garbage collection, which would otherwise walk all of it for nothing
+    (about 40 ms of a worker's first files)."""
+    gc.freeze()
     try:
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY, WORKER_MEMORY))
     except (ImportError, ValueError, OSError):  # Windows has no such limit; macOS ignores it
         pass
-
-
-def _context():
-    """Workers never fork the caller, which may be a Qt app with threads; on Linux they fork from a
-    clean server process that has pyHanko imported already, so a new pool starts in milliseconds."""
-    if sys.platform.startswith("linux") and not getattr(sys, "frozen", False):
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([_CHECKS])
-        return context
-    return multiprocessing.get_context("spawn")

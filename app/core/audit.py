@@ -8,6 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from app.core.checklist import Checklist, Item, Profile, Section
+from app.core.record import record
 
 KNOWLEDGE_CHECK = "knowledge-check"  # a Blocker's target: the induction's knowledge check
 
@@ -28,7 +29,7 @@ class AuditType(StrEnum):
     INDUCTION = "induction"
 
 
-@dataclass(frozen=True)
+@record
 class Person:
     """Who is doing the audit, as they typed it (NFC, trimmed)."""
 
@@ -41,7 +42,7 @@ class Person:
             object.__setattr__(self, name, clean_text(getattr(self, name)))
 
 
-@dataclass(frozen=True)
+@record
 class Answer:
     """One item's answer: its status and what goes with it."""
 
@@ -87,7 +88,7 @@ class Answer:
         return []
 
 
-@dataclass(frozen=True)
+@record
 class Blocker:
     """One thing that stops the audit being signed; `item_id` links back to the item."""
 
@@ -97,7 +98,7 @@ class Blocker:
     target: str = ""  # where to fix it when not an item or the details: KNOWLEDGE_CHECK
 
 
-@dataclass(frozen=True)
+@record
 class SectionProgress:
     """How many of a section's items that apply are answered."""
 
@@ -180,7 +181,7 @@ def signing_blockers(checklist: Checklist, audit: Audit, today: date) -> list[Bl
     return blockers
 
 
-@dataclass(frozen=True)
+@record
 class KnowledgeResult:
     """An induction's knowledge-check score."""
 

@@ -7,14 +7,15 @@ when they chose one. Only the action and the check it is for: never a private no
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
+
+from app.core.record import record
 
 PRODID = "-//Staff Social Media Self-Audit//EN"
 LINE_OCTETS = 75
 
 
-@dataclass(frozen=True)
+@record
 class CalendarAction:
     item_id: str
     action: str

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from types import MappingProxyType
 from typing import Mapping
 
 from app.core.platforms import PLATFORMS
+from app.core.record import record
 
 TOPICS: Mapping[str, str] = MappingProxyType(
     {
@@ -31,7 +32,7 @@ REQUIRED_TOPICS = ("settings", "disclaimer", "connections", "logos")
 BUILTIN_QUESTIONS = ("platforms", "new_starter")
 
 
-@dataclass(frozen=True)
+@record
 class Profile:
     """A person's answers to the profile questions, which decide what applies to them."""
 
@@ -43,7 +44,7 @@ class Profile:
         return bool(self.answers.get(question_id, False))
 
 
-@dataclass(frozen=True)
+@record
 class Condition:
     """Every clause must hold. `platforms` None means "not a condition"; "any" = any platform."""
 
@@ -70,7 +71,7 @@ class Condition:
 ALWAYS = Condition()
 
 
-@dataclass(frozen=True)
+@record
 class Question:
     """A profile question whose answer decides which items apply."""
 
@@ -80,7 +81,7 @@ class Question:
     when: Condition = ALWAYS
 
 
-@dataclass(frozen=True)
+@record
 class Guide:
     """How to do one item's check on one platform: numbered steps and its settings page."""
 
@@ -92,7 +93,7 @@ class Guide:
     steps: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Item:
     """One check in a checklist, with the policy words and clause it comes from."""
 
@@ -106,7 +107,7 @@ class Item:
     guides: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class PolicyPoint:
     """A point of the policy for new starters: our plain words, then the policy's own, verbatim.
 
@@ -118,7 +119,7 @@ class PolicyPoint:
     clause: str
 
 
-@dataclass(frozen=True)
+@record
 class Section:
     """A titled group of items, shown together in the section list."""
 
@@ -129,7 +130,7 @@ class Section:
     card: PolicyPoint | None = None  # the induction card
 
 
-@dataclass(frozen=True)
+@record
 class KnowledgeQuestion:
     """One question of a checklist's short knowledge check; `quote` and `clause` show when it is got wrong."""
 
@@ -141,7 +142,7 @@ class KnowledgeQuestion:
     clause: str
 
 
-@dataclass(frozen=True)
+@record
 class PolicySource:
     """The school policy a checklist is drawn from: its title and file."""
 
@@ -149,7 +150,7 @@ class PolicySource:
     file: str
 
 
-@dataclass(frozen=True)
+@record
 class Checklist:
     """One school's checklist, as read from its file in checklists/."""
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from app.core.audit import Audit, AuditType, KnowledgeResult, Status, knowledge_result
 from app.core.checklist import Checklist
+from app.core.record import record
 
 SCHEMA = "staff-self-audit/confirmation/1"
 JSON_NAME = "confirmation.json"
@@ -24,7 +24,7 @@ class ConfirmationError(ValueError):
     """Embedded data that is not a confirmation of this schema; says which field."""
 
 
-@dataclass(frozen=True)
+@record
 class ConfirmedItem:
     id: str
     section: str
@@ -35,14 +35,14 @@ class ConfirmedItem:
     reason: str = ""  # status NOT_APPLICABLE: why
 
 
-@dataclass(frozen=True)
+@record
 class Staff:
     name: str
     id: str
     role: str
 
 
-@dataclass(frozen=True)
+@record
 class Confirmation:
     document_id: str
     staff: Staff

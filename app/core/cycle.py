@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+
+from app.core.record import record
 
 SEPTEMBER = 9
 
@@ -17,7 +18,7 @@ def cycle_for(day: date, start_month: int = SEPTEMBER) -> str:
     return f"{first_year}-{(first_year + 1) % 100:02d}"
 
 
-@dataclass(frozen=True)
+@record
 class CycleRules:
     """When each cycle starts and when its audit is due; the school configuration sets them."""
 

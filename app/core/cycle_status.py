@@ -6,12 +6,12 @@ What the home page shows, worked out without Qt so the rules can be tested on th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from app.core.audit import Audit, Status, overall_progress
 from app.core.checklist import Checklist
+from app.core.record import record
 
 
 class CycleState(StrEnum):
@@ -20,7 +20,7 @@ class CycleState(StrEnum):
     SIGNED = "signed"
 
 
-@dataclass(frozen=True)
+@record
 class OverdueAction:
     cycle: str
     item_id: str
@@ -29,7 +29,7 @@ class OverdueAction:
     due: date
 
 
-@dataclass(frozen=True)
+@record
 class CycleStatus:
     cycle: str
     due: date

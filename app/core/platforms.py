@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from app.core.record import record
 
 
-@dataclass(frozen=True)
+@record
 class Platform:
     """A social media platform a person may use, and the web domains its settings live on."""
 

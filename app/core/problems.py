@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from app.core.record import record
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     """Something wrong in a file: which file, where in it, which field, and what."""
 

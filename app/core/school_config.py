@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from app.core.cycle import CycleRules
+from app.core.record import record
 
 MAX_TEXT = 200  # a name, an address or a path; anything longer is a mistake
 CERTIFICATE_SUFFIXES = (".p12", ".pfx")
@@ -34,7 +35,7 @@ _TOML_WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)|\s*\(at end of doc
 CheckFile = Callable[[Path], "str | None"]  # a problem with the file, in plain English, or None
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     line: int | None
     setting: str  # "[cycle] due", "hr_only", "[shcool]"; "" for the file as a whole
@@ -59,7 +60,7 @@ class SchoolConfigError(Exception):
                          for p in self.problems)
 
 
-@dataclass(frozen=True)
+@record
 class HrContact:
     name: str = ""
     email: str = ""
@@ -72,7 +73,7 @@ class HrContact:
         return ", ".join(p for p in (who, to) if p)
 
 
-@dataclass(frozen=True)
+@record
 class SchoolConfig:
     source: str = ""  # the file it was read from
     school_name: str = ""  # "" leaves the checklist's own name

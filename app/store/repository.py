@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from app.core.audit import Answer, Audit, AuditType, Person, Status
 from app.core.checklist import Profile
+from app.core.record import record
 from app.store.errors import (
     StoreError,
     StoreNewerVersionError,
@@ -35,7 +35,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 2.0
 
 
-@dataclass(frozen=True)
+@record
 class AuditSummary:
     """One stored audit as the earlier-audits list shows it."""
 
@@ -49,7 +49,7 @@ class AuditSummary:
     completed_at: datetime | None
 
 
-@dataclass(frozen=True)
+@record
 class ExportRecord:
     """A signed PDF made from an audit: where it was written and what it hashed to."""
 

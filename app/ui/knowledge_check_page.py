@@ -25,6 +25,7 @@ class KnowledgeQuestionWidget(QGroupBox):
     def __init__(self, number: int, question: KnowledgeQuestion, parent: QWidget | None = None):
         super().__init__(self.tr("Question %d") % number, parent)
         self.question = question
+        self._showing = False  # True while the answer so far is put on screen: that is no choice
         self.setAccessibleName(self.tr("Question {n}: {question}").format(n=number, question=question.question))
         text = QLabel(question.question)
         text.setWordWrap(True)
@@ -43,29 +44,36 @@ class KnowledgeQuestionWidget(QGroupBox):
         self.feedback_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.feedback_label.hide()
         layout.addWidget(self.feedback_label)
-        self.group.idClicked.connect(self._on_group_id_clicked)
+        # Toggled, not clicked: a screen reader's toggle action (AT-SPI) checks a radio without a click.
+        self.group.idToggled.connect(self._on_group_id_toggled)
 
     def show_answer(self, chosen: int | None, read_only: bool) -> None:
         answered = chosen is not None
-        for index, radio in enumerate(self.options):
-            radio.setChecked(index == chosen)
-            radio.setEnabled(not answered and not read_only)
+        self._showing = True
+        try:
+            for index, radio in enumerate(self.options):
+                radio.setChecked(index == chosen)
+                radio.setEnabled(not answered and not read_only)
+        finally:
+            self._showing = False
         self.feedback_label.setVisible(answered)
         if not answered:
             return
         q = self.question
-        # In words and a mark, never colour alone.
+        # In words and a mark, never colour alone; a screen reader gets the words without the mark.
         if chosen == q.correct:
-            self.feedback_label.setText(self.tr("\u2713 Right. The policy says: \u201c{quote}\u201d ({clause})").format(
-                quote=q.quote, clause=q.clause))
+            mark, words = "\u2713", self.tr("Right. The policy says: \u201c{quote}\u201d ({clause})").format(
+                quote=q.quote, clause=q.clause)
         else:
-            self.feedback_label.setText(self.tr(
-                "\u2717 Not quite: the answer is \u201c{right}\u201d. The policy says, in {clause}: "
-                "\u201c{quote}\u201d").format(right=q.options[q.correct], clause=q.clause, quote=q.quote))
-        self.feedback_label.setAccessibleName(self.feedback_label.text())
+            mark, words = "\u2717", self.tr(
+                "Not quite: the answer is \u201c{right}\u201d. The policy says, in {clause}: "
+                "\u201c{quote}\u201d").format(right=q.options[q.correct], clause=q.clause, quote=q.quote)
+        self.feedback_label.setText(f"{mark} {words}")
+        self.feedback_label.setAccessibleName(words)
 
-    def _on_group_id_clicked(self, index: int) -> None:
-        self.option_chosen.emit(self.question.id, index)
+    def _on_group_id_toggled(self, index: int, checked: bool) -> None:
+        if checked and not self._showing:
+            self.option_chosen.emit(self.question.id, index)
 
 
 class KnowledgeCheckPage(QWidget):

@@ -32,6 +32,7 @@ import pytest
 pytestmark = pytest.mark.gui
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # cycle_helpers, which seeds last cycle's audit
 PROBE = HERE / "atspi_probe.py"
 SYSTEM_PYTHON = "/usr/bin/python3"  # the Debian Python, which has python3-pyatspi
 AT_SPI_BUS_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
@@ -167,6 +168,17 @@ def running_app(tmp_path: Path, data: Path, a11y_env: dict[str, str]):
         _end(proc)
 
 
+def choose(menu: str, item: str) -> list[dict]:
+    """Steps that choose a menu item as a screen reader does. Its action fires the item but
+    leaves the menu open (a key press would close it), so pressing the menu again closes it."""
+    return [
+        {"do": "press", "role": "menu item", "name": menu},
+        {"do": "wait", "role": "menu item", "name": item},
+        {"do": "press", "role": "menu item", "name": item},
+        {"do": "press", "role": "menu item", "name": menu},
+    ]
+
+
 # -- data the app opens on ----------------------------------------------------------------
 
 CHECKLIST_ID = "model-policy"
@@ -200,6 +212,65 @@ def audit_in_progress(data: Path) -> dict[str, int]:
         return {"answered": answered, "total": total,
                 "sections": len(applicable_sections(checklist, profile)),
                 "blockers": len(signing_blockers(checklist, session.audit, date.today()))}
+    finally:
+        repository.close()
+
+
+def last_year_signed_and_this_year_in_progress(data: Path) -> dict:
+    """Last cycle's audit signed, with an action long overdue, and this cycle's in progress;
+    returns what home should say (the cycles, the counts) and the checklist."""
+    from cycle_helpers import seed_signed_last_cycle
+
+    from app.checklist_files import load_bundled
+    from app.core.cycle import cycle_for
+    from app.store.paths import DATABASE_NAME
+
+    today = date.today()
+    checklist = next(c for c in load_bundled(today)[0] if c.id == CHECKLIST_ID)
+    last_cycle = cycle_for(date(today.year - 1, today.month, 1))
+    data.mkdir(parents=True, exist_ok=True)
+    seed_signed_last_cycle(data / DATABASE_NAME, checklist, cycle=last_cycle)
+    counts = audit_in_progress(data)
+    return {**counts, "cycle": cycle_for(today), "last_cycle": last_cycle, "checklist": checklist}
+
+
+def induction_in_progress(data: Path, right: int, wrong: int):
+    """A new starter's audit, nothing answered yet, with the first `right` questions of the
+    knowledge check answered rightly and the next `wrong` wrongly; returns the checklist and profile."""
+    from app.checklist_files import load_bundled
+    from app.core.audit import Person
+    from app.core.checklist import Profile
+    from app.session import AuditSession
+    from app.store.paths import DATABASE_NAME
+    from app.store.repository import AuditRepository
+
+    checklists, problems = load_bundled(date.today())
+    assert not problems, problems
+    repository = AuditRepository.open(data / DATABASE_NAME)
+    try:
+        session = AuditSession(repository, checklists)
+        session.begin(Person("Ffion Hughes", "S2001", "Teaching assistant"), CHECKLIST_ID,
+                      Profile(platforms=frozenset({"facebook"}), new_starter=True))
+        questions = session.checklist.knowledge_check
+        assert len(questions) > right + wrong, "a question must be left for the screen reader to answer"
+        for n, question in enumerate(questions[:right + wrong]):
+            wrong_option = (question.correct + 1) % len(question.options)
+            assert session.set_knowledge_answer(question.id, question.correct if n < right else wrong_option)
+        assert session.save_state.all_saved
+        return session.checklist, session.audit.profile
+    finally:
+        repository.close()
+
+
+def knowledge_answers(data: Path) -> dict[str, int]:
+    """This cycle's knowledge-check answers as stored: question id -> the option chosen."""
+    from app.core.cycle import cycle_for
+    from app.store.paths import DATABASE_NAME
+    from app.store.repository import AuditRepository
+
+    repository = AuditRepository.open(data / DATABASE_NAME)
+    try:
+        return dict(repository.latest_audit(cycle_for(date.today())).knowledge_answers)
     finally:
         repository.close()
 
@@ -359,3 +430,113 @@ def test_a_screen_reader_can_fill_in_the_details_and_start(tmp_path, a11y_env):
     name, staff_id, role, platforms = rows[0]
     assert (name, staff_id, role) == ("Grace Hopper", "g.hopper@school.sch.uk", "Teaching assistant")
     assert json.loads(platforms) == ["facebook"]
+
+
+
+def dumps(results: list) -> list[list[dict]]:
+    """The dumps among a probe's results, in order."""
+    return [r for r in results if isinstance(r, list)]
+
+
+def test_home_and_the_policy_in_brief_every_control_has_a_name(tmp_path, a11y_env):
+    data = tmp_path / "data"
+    seeded = last_year_signed_and_this_year_in_progress(data)
+    checklist = seeded["checklist"]
+    with running_app(tmp_path, data, a11y_env) as app:
+        home, brief = dumps(app.probe(
+            *choose("Audit", "Home"),
+            {"do": "wait", "role": "push button", "name": "Continue my audit"},
+            {"do": "dump"},
+            *choose("Audit", "The policy in brief"),
+            {"do": "wait", "role": "push button", "name": "Back to where you were"},
+            {"do": "dump"},
+            {"do": "press", "role": "push button", "name": "Back to where you were"},
+            {"do": "wait", "role": "push button", "name": "Continue my audit"},  # back home
+        ))
+
+    assert_all_named(home, "home page")
+    assert not find(home, "menu item", "Home"), "the menu is closed again"
+    this_year = f"panel:This year: {seeded['cycle']}"
+    the(home, "label", "Your social media self-audit")
+    status = the(home, "label", f"In progress: {seeded['answered']} of {seeded['total']} checks answered.")
+    assert status["path"].endswith(this_year), describe(status)
+    [due] = [n for n in find(home, "label") if re.match(r"(Due by|Due today|Overdue: it was due by) ", n["name"])]
+    assert due["path"].endswith(this_year), describe(due)
+    assert the(home, "push button", "Continue my audit")["path"].endswith(this_year)
+    assert not find(home, "push button", "Start this year's audit"), "this year's audit is started"
+    [overdue] = find(home, "label", name_contains="Untag myself from the fete photos: was due by 5 December 2025")
+    assert overdue["path"].endswith("panel:Overdue actions"), describe(overdue)
+    last_year = the(home, "push button", "Open last year's audit, read-only")
+    assert last_year["path"].endswith(f"panel:Last year: {seeded['last_cycle']}"), describe(last_year)
+
+    assert_all_named(brief, "policy in brief page")
+    assert not find(brief, "push button", "Continue my audit"), "home is hidden behind the brief"
+    the(brief, "label", "The policy in brief")
+    the(brief, "label", f"{checklist.school}: {checklist.policy.title}")
+    points = [n["name"] for n in find(brief, "panel")]
+    assert points == [title for title, _ in checklist.policy_in_brief()], points
+    the(brief, "push button", "Back to where you were")
+    the(brief, "scroll bar", "Scroll the policy in brief")
+
+
+def test_induction_card_and_knowledge_check_every_control_has_a_name(tmp_path, a11y_env):
+    from app.core.audit import applicable_sections
+
+    data = tmp_path / "data"
+    checklist, profile = induction_in_progress(data, right=1, wrong=1)
+    questions = checklist.knowledge_check
+    answered, still_open = questions[:2], questions[2:]
+    with running_app(tmp_path, data, a11y_env) as app:
+        card, check, scored = dumps(app.probe(
+            {"do": "dump"},
+            {"do": "press", "role": "push button", "name": "Read the policy in brief"},
+            {"do": "wait", "role": "push button", "name": "Back to where you were"},
+            {"do": "press", "role": "push button", "name": "Back to where you were"},
+            {"do": "wait", "role": "push button", "name": "Continue to the checks"},  # back to the card
+            *choose("Audit", "Review answers"),
+            {"do": "wait", "role": "tree", "name": "All your answers"},
+            {"do": "press", "role": "push button", "name": "Go to: Take the short knowledge check about the policy."},
+            {"do": "wait", "role": "push button", "name": "Go on to review your answers"},
+            {"do": "dump"},
+            # A radio button's one AT-SPI action is "toggle", no click: the answer must count all the same.
+            *({"do": "press", "role": "radio button", "name": q.options[q.correct]} for q in still_open),
+            {"do": "wait", "role": "label", "name": f"You got {len(questions) - 1} of {len(questions)} right."},
+            {"do": "dump"},
+        ))
+
+    sections = applicable_sections(checklist, profile)
+    first = sections[0][0]
+    assert_all_named(card, "induction card")
+    the(card, "label", first.title)
+    the(card, "label", f"New to the school \u00b7 section 1 of {len(sections)}")
+    the(card, "label", first.card.text)
+    assert the(card, "label", f"\u201c{first.card.quote}\u201d")["path"].endswith(
+        "panel:What your school's policy says")
+    assert "default" in the(card, "push button", "Continue to the checks")["states"]
+    the(card, "push button", "Read the policy in brief")
+    assert not find(card, "push button", "Next item"), "the card comes before the section's first item"
+
+    assert_all_named(check, "knowledge check page")
+    the(check, "label", "A short knowledge check")
+    boxes = [n["name"] for n in find(check, "panel")]
+    assert boxes == [f"Question {n}: {q.question}" for n, q in enumerate(questions, 1)], boxes
+    right, wrong = answered
+    chosen = the(check, "radio button", right.options[right.correct])
+    assert "checked" in chosen["states"] and "enabled" not in chosen["states"], "the first answer is kept"
+    [feedback] = find(check, "label", name_contains="Right. The policy says")
+    assert right.quote in feedback["name"], describe(feedback)
+    [feedback] = find(check, "label", name_contains="Not quite: the answer is")
+    assert wrong.options[wrong.correct] in feedback["name"] and wrong.quote in feedback["name"], describe(feedback)
+    for question in still_open:
+        for option in question.options:
+            assert "enabled" in the(check, "radio button", option)["states"]
+    assert not find(check, "label", name_contains="You got"), "no score until every question is answered"
+    the(check, "push button", "Go on to review your answers")
+    the(check, "push button", "Read the policy in brief")
+
+    assert_all_named(scored, "knowledge check page, every question answered")
+    the(scored, "label", f"You got {len(questions) - 1} of {len(questions)} right.")
+    assert not [n for n in find(scored, "radio button") if "enabled" in n["states"]], "each answer is kept"
+    assert len(find(scored, "label", name_contains="Right. The policy says")) == len(questions) - 1
+    assert knowledge_answers(data) == {
+        **{q.id: q.correct for q in questions}, wrong.id: (wrong.correct + 1) % len(wrong.options)}

@@ -175,3 +175,28 @@ def test_an_annual_audit_shows_no_cards_and_goes_straight_to_the_review(qtbot, w
         click(qtbot, window.audit_page.next_button)
     assert window.stack.currentWidget() is window.review_page
     assert window._card_page is None and window._knowledge_page is None, "never built"
+
+
+def test_a_new_starter_closing_mid_section_resumes_at_the_item_not_the_card_again(qtbot, window, tmp_path):
+    start_as_a_new_starter(qtbot, window)
+    click(qtbot, window.card_page.continue_button)
+    item_widget = window.audit_page.item_widget
+    click(qtbot, item_widget.done_radio)
+    click(qtbot, window.audit_page.next_button)
+    where = window.session.audit.current_item_id
+    first_section = applicable_sections(window.session.checklist, window.session.audit.profile)[0][0]
+    assert where in {i.id for i in first_section.items}, "still in the first section"
+    window.close()
+
+    repo = AuditRepository.open(tmp_path / "data" / "self-audit.sqlite3")
+    reopened = MainWindow(AuditSession(repo, load_bundled()[0], today=lambda: TODAY))
+    qtbot.addWidget(reopened)
+    reopened.show()
+    qtbot.waitExposed(reopened)
+    try:
+        assert reopened.stack.currentWidget() is reopened.audit_page, "the section's card came back"
+        assert reopened.session.audit.current_item_id == where
+        item = reopened.session.checklist.item(where)
+        assert reopened.audit_page.item_widget.check_label.text() == item.check
+    finally:
+        repo.close()

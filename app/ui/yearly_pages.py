@@ -161,7 +161,10 @@ class YearlyPagesMixin:
         if audit is None or checklist is None or session.read_only or audit.audit_type is not AuditType.INDUCTION:
             return False
         section = next((s for s in checklist.sections if s.id == section_id), None)
-        return section is not None and section.card is not None and section_id not in self._cards_seen
+        if section is None or section.card is None or section_id in self._cards_seen:
+            return False
+        # A section with an answer was begun past its card: after a restart, resume at the item.
+        return not any(item.id in audit.answers for item in section.items)
 
     def _show_card(self, section_id: str, item_id: str) -> None:
         session = self.session

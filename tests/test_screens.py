@@ -50,8 +50,6 @@ def window_at(qtbot, tmp_path):
             session.begin(Person("Gwenllïan Ó Súilleabháin-Nguyễn", "S1234", "Teaching assistant"), "model-policy",
                           Profile(platforms=frozenset({"facebook", "instagram", "tiktok"}), new_starter=True,
                                   answers={"names_school": True, "posts_for_school": True}))
-            first = session.audit.current_item_id
-            session.set_answer(first, Answer(Status.ACTION, "Turn off tag review", date(2026, 12, 4), note="private"))
         window = MainWindow(session)
         qtbot.addWidget(window)
         window.resize(*size)
@@ -83,6 +81,10 @@ def test_every_screen_fits_and_is_saved_for_review(window_at, size):
     for widget in (window.card_page.continue_button, window.card_page.brief_button, window.card_page.why_label):
         assert fully_inside(widget, window), f"{widget.accessibleName() or 'the why'} is cut off at {name}"
     window.card_page.continue_button.click()
+    # The first check answered "needs action": the answer fields the picture shows.
+    first = window.session.audit.current_item_id
+    window.session.set_answer(first, Answer(Status.ACTION, "Turn off tag review", date(2026, 12, 4), note="private"))
+    window.show_item(first)
     item = window.audit_page.item_widget
     shoot(window, SHOTS / f"{name}-2-item-action.png")
     for widget in (window.audit_page.back_button, window.audit_page.next_button, window.audit_page.review_button,

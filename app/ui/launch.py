@@ -49,9 +49,9 @@ def _application(argv: list[str] | None, icon_now: bool = True) -> QApplication:
 
 
 def _set_window_icon(app: QApplication) -> None:
-    # The audit window sets it 300 ms after its first paint: the icon's class, its SVG engine
-    # and its sizes for the window system cost start-up some 10 ms. Until then the title bar
-    # and taskbar may show the system's default icon (macOS's Dock shows the bundle's).
+    # The audit window sets it in _after_first_paint: the icon's class, its SVG engine and its
+    # sizes for the window system cost start-up some 10 ms. Until then the title bar and taskbar
+    # may show the system's default icon (macOS's Dock shows the bundle's).
     from PySide6.QtGui import QIcon
 
     app.setWindowIcon(QIcon(str(resource_path("icons", "app.svg"))))
@@ -91,15 +91,10 @@ def run_app(argv: list[str] | None = None) -> int:
     session = AuditSession(repository, checklists, **_session_settings(school))
     window = MainWindow(session, notices, identities=lambda: _identity_store(folder), school=school,
                         data_folder=folder)
-    # The other checklists are read just after the first paint; a problem in any is shown then.
-    # The window is each timer's context, so a window closed within those 300 ms cancels them.
-    window.first_painted.connect(lambda: QTimer.singleShot(
-        READ_REST_AFTER_PAINT_MS, window, lambda: _report_checklist_problems(window, checklists)))
-    window.first_painted.connect(lambda: QTimer.singleShot(
-        READ_REST_AFTER_PAINT_MS, window, lambda: _listen_for_later_launches(window, folder)))
+    # The window is the timer's context, so a window closed within those 300 ms cancels it.
     window.first_painted.connect(_collect_from_now_on)
-    window.first_painted.connect(lambda: QTimer.singleShot(READ_REST_AFTER_PAINT_MS, window,
-                                                           lambda: _set_window_icon(app)))
+    window.first_painted.connect(lambda: QTimer.singleShot(
+        READ_REST_AFTER_PAINT_MS, window, lambda: _after_first_paint(app, window, checklists, folder)))
     if os.environ.get(EXIT_AFTER_PAINT) == "1":
         window.first_painted.connect(lambda: QTimer.singleShot(0, app.quit))
     window.show()
@@ -115,6 +110,14 @@ def run_app(argv: list[str] | None = None) -> int:
     # bindings above all (some 35 ms), and nothing left needs collecting.
     gc.freeze()
     return code
+
+
+def _after_first_paint(app: QApplication, window: MainWindow, checklists: BundledChecklists, folder) -> None:
+    """What the first screen need not wait for: the window icon, reading the other checklists
+    (a problem in any is shown then) and listening for a second launch."""
+    _set_window_icon(app)
+    _report_checklist_problems(window, checklists)
+    _listen_for_later_launches(window, folder)
 
 
 def _collect_from_now_on() -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.core.cycle_status import CycleState, CycleStatus, OverdueAction
 from app.store.repository import AuditSummary
-from app.ui.qt_property import set_property_by_key
-from app.ui.style import clear_layout, heading, name_scroll_bars
+from app.ui.style import clear_layout, heading, page_scroll_area
 from app.ui.text import long_date
 
 
@@ -78,15 +77,7 @@ class HomePage(QWidget):
         layout.addWidget(self.overdue_box)
         layout.addWidget(self.last_box)
         layout.addStretch(1)
-        body.setMaximumWidth(860)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(body)
-        set_property_by_key(scroll, "alignment", "AlignHCenter|AlignTop")  # no Qt namespace: this may be the first page
-        set_property_by_key(scroll, "focusPolicy", "NoFocus")
-        scroll.setAccessibleName(self.tr("Home"))
-        name_scroll_bars(scroll, self.tr("the home page"))
+        scroll = page_scroll_area(body, self.tr("Home"), self.tr("the home page"))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)

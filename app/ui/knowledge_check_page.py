@@ -10,11 +10,11 @@ from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup, QGroupBox, QHBoxLayout, QLabel, QPushButton, QRadioButton, QScrollArea, QVBoxLayout, QWidget,
+    QButtonGroup, QGroupBox, QHBoxLayout, QLabel, QPushButton, QRadioButton, QVBoxLayout, QWidget,
 )
 
 from app.core.checklist import Checklist, KnowledgeQuestion
-from app.ui.style import clear_layout, heading, name_scroll_bars
+from app.ui.style import clear_layout, heading, page_scroll_area
 
 
 class KnowledgeQuestionWidget(QGroupBox):
@@ -113,15 +113,7 @@ class KnowledgeCheckPage(QWidget):
         layout.addWidget(self.questions_box)
         layout.addWidget(self.score_label)
         layout.addStretch(1)
-        body.setMaximumWidth(860)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.scroll.setWidget(body)
-        self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        self.scroll.setAccessibleName(self.tr("A short knowledge check"))
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        name_scroll_bars(self.scroll, self.tr("the knowledge check"))
+        self.scroll = page_scroll_area(body, self.tr("A short knowledge check"), self.tr("the knowledge check"))
         outer = QVBoxLayout(self)
         outer.addWidget(self.scroll, 1)
         outer.addLayout(buttons)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.core.checklist import Checklist
-from app.ui.style import clear_layout, heading, name_scroll_bars
+from app.ui.style import clear_layout, heading, page_scroll_area
 
 
 class PolicyBriefPage(QWidget):
@@ -40,14 +40,8 @@ class PolicyBriefPage(QWidget):
         layout.addWidget(self.intro_label)
         layout.addWidget(self.points_box)
         layout.addStretch(1)
-        body.setMaximumWidth(860)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(body)
-        scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        scroll.setAccessibleName(self.tr("The policy in brief"))
-        name_scroll_bars(scroll, self.tr("the policy in brief"))
+        # Focusable, as it always was: the brief is all reading, scrolled with the arrow keys.
+        scroll = page_scroll_area(body, self.tr("The policy in brief"), self.tr("the policy in brief"), focusable=True)
         outer = QVBoxLayout(self)
         outer.addWidget(scroll, 1)
         outer.addLayout(buttons)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
 from app.ui.qt_property import set_property_by_key
 
@@ -45,6 +45,25 @@ def clear_layout(layout) -> None:
         if widget is not None:
             widget.hide()
             widget.deleteLater()
+
+
+PAGE_WIDTH = 860  # a reading page's body at most: wider lines are hard to follow
+
+
+def page_scroll_area(body: QWidget, name: str, scrolls: str, focusable: bool = False) -> QScrollArea:
+    """A reading page's body (home, the brief, the knowledge check) in a frameless scroll area,
+    centred, no wider than PAGE_WIDTH, named for screen readers with its scroll bars."""
+    body.setMaximumWidth(PAGE_WIDTH)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setWidget(body)
+    set_property_by_key(scroll, "alignment", "AlignHCenter|AlignTop")  # no Qt namespace: home may be the first page
+    if not focusable:
+        set_property_by_key(scroll, "focusPolicy", "NoFocus")
+    scroll.setAccessibleName(name)
+    name_scroll_bars(scroll, scrolls)
+    return scroll
 
 
 def name_scroll_bars(area, what: str) -> None:

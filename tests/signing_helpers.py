@@ -19,36 +19,41 @@ SIGNATURE_BOX = (72.0, 90.0, 300.0, 140.0)
 
 
 def make_identity(name: str = NAME, staff_id: str = STAFF_ID, school: str = SCHOOL, *,
-                  days: int = 365, can_sign: bool = True) -> SigningIdentity:
-    """A self-signed EC P-256 identity shaped like the app's own: CA, so pdfsig can be told to trust it."""
+                  days: int = 365, can_sign: bool = True, key: str = "P-256",
+                  key_usage: bool = True) -> SigningIdentity:
+    """A self-signed identity shaped like the app's own (EC P-256): CA, so pdfsig can be told to trust
+    it. `key` may also be "P-384" or "RSA-<bits>", as a certificate from IT may be; `key_usage` False
+    leaves that extension out."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
     from cryptography.x509.oid import NameOID
 
-    key = ec.generate_private_key(ec.SECP256R1())
+    private_key = (rsa.generate_private_key(65537, int(key.removeprefix("RSA-"))) if key.startswith("RSA-")
+                   else ec.generate_private_key(ec.SECP384R1() if key == "P-384" else ec.SECP256R1()))
     subject = x509.Name([
         x509.NameAttribute(NameOID.COMMON_NAME, name),
         x509.NameAttribute(NameOID.SERIAL_NUMBER, staff_id),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, school),
     ])
     now = datetime.now(timezone.utc)
-    certificate = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(subject).issuer_name(subject)
-        .public_key(key.public_key())
+        .public_key(private_key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(x509.KeyUsage(
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(private_key.public_key()), critical=False)
+    )
+    if key_usage:
+        builder = builder.add_extension(x509.KeyUsage(
             digital_signature=can_sign, content_commitment=can_sign, key_encipherment=False, data_encipherment=False,
             key_agreement=False, key_cert_sign=True, crl_sign=False, encipher_only=False, decipher_only=False,
         ), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(key, hashes.SHA256())
-    )
+    certificate = builder.sign(private_key, hashes.SHA256())
     return SigningIdentity(
-        private_key_der=key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+        private_key_der=private_key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                                           serialization.NoEncryption()),
         certificate_der=certificate.public_bytes(serialization.Encoding.DER),
     )

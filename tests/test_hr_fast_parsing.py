@@ -96,28 +96,6 @@ def test_the_signing_certificate_check_passes_and_fails_as_pyhankos(signature):
     assert fast(signature.signer_cert, signed_attrs) is None
 
 
-def test_the_certificates_are_extracted_as_pyhanko_extracts_them(signature):
-    from asn1crypto import cms
-    from pyhanko.sign.validation import generic_cms
-
-    from app.hr.fast_parsing import replacements
-
-    fast = replacements()["extract_certs_for_validation"]
-    original = generic_cms.extract_certs_for_validation
-    signed_data = signature.signed_data  # as pyHanko passes it: explicitly tagged inside the ContentInfo
-    first, theirs = fast(signed_data), original(signed_data)
-    assert first.signer_cert.dump() == theirs.signer_cert.dump()
-    assert [c.dump() for c in first.other_certs] == [c.dump() for c in theirs.other_certs]
-    assert [c.dump() for c in first.attribute_certs] == [c.dump() for c in theirs.attribute_certs]
-    assert fast(signed_data) is first  # the second call gets the first's, already parsed
-    no_certificates = cms.SignedData.load(signed_data.untag().dump())
-    no_certificates["certificates"] = cms.CertificateSet([])
-    expected = _failure(original, no_certificates)
-    assert expected[0] == "SignatureValidationError"
-    for _ in range(2):
-        assert _failure(fast, no_certificates) == expected
-
-
 def test_name_comparison_forms_are_asn1cryptos(signature):
     from asn1crypto import x509
 

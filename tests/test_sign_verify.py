@@ -230,6 +230,10 @@ TAMPERED = {
         VerdictCode.NOT_CERTIFIED),
     "certificate not made for signing": (
         lambda s, u, i: _sign(u, helpers.make_identity(can_sign=False), _json()), VerdictCode.CERTIFICATE_PROBLEM),
+    "signed with SHA-1": (
+        lambda s, u, i: helpers.sign_differently(u, _json(), i, md_algorithm="sha1"), VerdictCode.BROKEN_SIGNATURE),
+    "an RSA key of 1024 bits": (
+        lambda s, u, i: _sign(u, helpers.make_identity(key="RSA-1024"), _json()), VerdictCode.CERTIFICATE_PROBLEM),
     "certificate expired before signing": (
         lambda s, u, i: _sign(u, helpers.make_identity(days=-0.5), _json()), VerdictCode.CERTIFICATE_PROBLEM),
     "signed without the JSON": (lambda s, u, i: _sign(u, i, payload=None), VerdictCode.DATA_MISSING),
@@ -296,6 +300,25 @@ def test_reasons_say_what_happened(tampered):
     assert "Sian Jones" in reason("staff name differs from the certificate")
     assert "S9999" in reason("staff ID not in the certificate")
     assert reason("second signature added") == "it has 2 signatures; a confirmation has exactly one"
+    assert "SHA1" in reason("signed with SHA-1") and "too weak" in reason("signed with SHA-1")
+    assert "1024-bit RSA key" in reason("an RSA key of 1024 bits")
+    assert reason("certificate not made for signing") == "the signer's certificate is not for signing documents"
+
+
+@pytest.mark.parametrize("key, key_usage, digest", [
+    ("RSA-2048", True, "sha256"), ("P-384", True, "sha256"), ("P-256", True, "sha512"), ("P-256", False, "sha256"),
+])
+def test_certificates_and_hashes_it_may_issue_verify_valid(key, key_usage, digest, unsigned):
+    """A certificate from IT (imported as PKCS#12) need not be the app's EC P-256 one; one without a
+    key usage extension may sign anything (RFC 5280)."""
+    identity = helpers.make_identity(key=key, key_usage=key_usage)
+    if digest == "sha256":
+        signed = _sign(unsigned, identity, _json())
+    else:
+        signed = helpers.sign_differently(unsigned, _json(), identity, md_algorithm=digest)
+    verdict = verify_pdf(signed)
+    assert verdict.valid, verdict.reason
+    assert verdict.signer_name == helpers.NAME and verdict.signed_at is not None
 
 
 def test_verdicts_of_altered_files_still_name_the_signer_but_never_the_data(tampered, identity):

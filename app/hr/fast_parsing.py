@@ -10,10 +10,9 @@ unchanged. Applied only in worker processes (app/hr/worker.py), by `install()`;
 tests/test_hr_collect.py checks that each gives what the original gives.
 
 Then work repeated for the same bytes, done once (together about a sixth of a file's time): the
-check that the signer's certificate is the one the signed attributes name (pyHanko runs it three
-times a file), copying the certificates out of the signed data (twice, each copy then parsed all
-over again), a certificate name's comparison form and an object identifier's dotted form (worked
-out again for every new object). Each remembers an answer that depends on nothing but the exact
+check that the signer's certificate is the one the signed attributes name (pyHanko runs it twice
+a file), a certificate name's comparison form and an object identifier's dotted form (worked out
+again for every new object). Each remembers an answer that depends on nothing but the exact
 bytes it is keyed by, and only an answer, never a failure: a check that fails runs, and fails,
 every time. Two names that are the same bytes but for their tag are compared by comparing one
 with itself, and plain ASCII names are prepared without the Unicode tables, which give them
@@ -58,7 +57,6 @@ def install() -> None:
     generic._decode_name = fast["_decode_name"]
     x509.NameTypeAndValue._ldap_string_prep = fast["_ldap_string_prep"]
     generic_cms._check_signing_certificate = fast["_check_signing_certificate"]
-    generic_cms.extract_certs_for_validation = fast["extract_certs_for_validation"]
     x509.Name.hashable = property(fast["Name.hashable"], doc=x509.Name.hashable.__doc__)
     x509.Name.__eq__ = fast["Name.__eq__"]
     core.ObjectIdentifier.dotted = property(fast["ObjectIdentifier.dotted"], doc=core.ObjectIdentifier.dotted.__doc__)
@@ -76,7 +74,6 @@ def replacements() -> dict:
     original_name = generic._decode_name
     original_prep = x509.NameTypeAndValue._ldap_string_prep  # uses no state of its object
     original_signing_check = generic_cms._check_signing_certificate
-    original_extract = generic_cms.extract_certs_for_validation
     original_hashable = x509.Name.hashable.fget
     original_name_equal = x509.Name.__eq__
     original_dotted = core.ObjectIdentifier.dotted.fget
@@ -138,23 +135,6 @@ def replacements() -> dict:
         _remember(passed, key, True)
         return None
 
-    extracted: dict[bytes, object] = {}
-
-    def extract_certs_for_validation(signed_data):
-        # Each call copies the certificates out of the signed data (asn1crypto's untag), so the
-        # second call's copy had to be parsed all over again; now both get the first's.
-        if type(signed_data) is not cms.SignedData:
-            return original_extract(signed_data)
-        try:
-            key = signed_data.dump()
-        except Exception:  # noqa: BLE001
-            return original_extract(signed_data)
-        found = extracted.get(key)
-        if found is None:
-            found = original_extract(signed_data)  # raises for a signer's certificate missing or not named
-            _remember(extracted, key, found)
-        return found
-
     hashables: dict[bytes, str] = {}
 
     def name_hashable(self):
@@ -208,7 +188,7 @@ def replacements() -> dict:
     return {"read_hex_string_from_stream": read_hex_string_from_stream, "read_until_delimiter": read_until_delimiter,
             "_decode_name": _decode_name, "_ldap_string_prep": _ldap_string_prep,
             "_check_signing_certificate": _check_signing_certificate,
-            "extract_certs_for_validation": extract_certs_for_validation, "Name.hashable": name_hashable,
+            "Name.hashable": name_hashable,
             "Name.__eq__": name_equal, "ObjectIdentifier.dotted": dotted}
 
 

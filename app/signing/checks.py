@@ -7,28 +7,27 @@ changes, and embedded data that names the person the certificate belongs to.
 
 from __future__ import annotations
 
-import asyncio
 import binascii
 import io
 import json
 import logging
 import re
-import threading
 import unicodedata
-from datetime import timezone
+from datetime import datetime, timezone
 
 import pikepdf
+from asn1crypto import core as asn1_core
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter, enumerate_sig_fields
-from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.validation.generic_cms import validate_sig_integrity
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature, read_certification_data
-from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
+from pyhanko.sign.validation.utils import CMSAlgorithmUsagePolicy
+from pyhanko_certvalidator.policy_decl import DEFAULT_WEAK_HASH_ALGOS, DisallowWeakAlgorithmsPolicy
 
 from app.core.confirmation import JSON_NAME, Confirmation, ConfirmationError
+from app.core.record import record
 from app.signing.embedded_file import embedded_files, stream_bytes
 from app.signing.identity_types import certificate_fingerprint
 from app.signing.structure import qpdf_open, unexpected_content
@@ -41,6 +40,8 @@ _HEX_STRING = re.compile(rb"<(?:[0-9A-Fa-f]{2})*>")  # as pyHanko writes /Conten
 # Where the app puts the staff ID in a certificate (identity_x509), and where IT's may: never the
 # name, the school or anything else a certificate for someone else could also hold.
 _ID_ATTRIBUTES = ("serial_number", "email_address", "organizational_unit_name", "user_id")
+# pyHanko's default, as its full validation applied it: no MD5 or SHA-1, no RSA key under 2048 bits.
+_ALGORITHMS = CMSAlgorithmUsagePolicy.lift_policy(DisallowWeakAlgorithmsPolicy(DEFAULT_WEAK_HASH_ALGOS))
 
 # pyHanko logs a traceback for every tampered file it analyses; the verdict says it in one line.
 for _name in ("pyhanko.sign.diff_analysis", "pyhanko.sign.validation", "pyhanko.sign.general",
@@ -90,22 +91,22 @@ def _check(data: bytes) -> Verdict:
     signer = _signer(certificate)
     _require_app_signature_dictionary(signature, signer)
     _require_exact_byte_range(data, signature, signer)
-    status = _validate(signature, certificate, signer)
-    signer["signed_at"] = status.signer_reported_dt
+    integrity = _integrity(signature, certificate, signer)
+    signer["signed_at"] = integrity.signed_at
 
-    if not status.intact:
+    if not integrity.intact:
         return Verdict.invalid(VerdictCode.BROKEN_SIGNATURE, "the signature does not match the content: "
                                "the file was altered or damaged after signing", **signer)
-    if not status.valid:
+    if not integrity.valid:
         return Verdict.invalid(VerdictCode.BROKEN_SIGNATURE, "the signature value is not valid", **signer)
     later = reader.xrefs.total_revisions - 1 - signature.signed_revision
     if later > 0:
         return Verdict.invalid(VerdictCode.CHANGED_AFTER_SIGNING, _describe_changes(reader, signature), **signer)
-    if status.coverage is not SignatureCoverageLevel.ENTIRE_FILE:
+    # With no update after the signed revision and every byte signed, nothing was modified: so
+    # there is nothing for pyHanko's analysis of modifications to compare.
+    if integrity.coverage is not SignatureCoverageLevel.ENTIRE_FILE:
         return Verdict.invalid(VerdictCode.NOT_WHOLE_FILE, MESSAGES[VerdictCode.NOT_WHOLE_FILE], **signer)
-    if not status.docmdp_ok or status.modification_level is not ModificationLevel.NONE:
-        return Verdict.invalid(VerdictCode.CHANGED_AFTER_SIGNING, "it was changed after it was signed", **signer)
-    _require_usable_certificate(certificate, status, signer)
+    _require_usable_certificate(certificate, integrity.signed_at, signer)
     _require_certified_no_changes(reader, signature, signer)
     with qpdf_open(data) as pdf:
         unexpected = unexpected_content(reader, field_ref, pdf)
@@ -154,52 +155,67 @@ def _require_exact_byte_range(data: bytes, signature, signer: dict) -> None:
                                        "less the signature itself: the signature was moved or wrapped", **signer))
 
 
-def _validate(signature, certificate, signer: dict):
-    # The signer's own certificate as the root: this proves integrity only. Whether HR trusts
-    # that key for that person is the register's decision, by fingerprint.
-    context = ValidationContext(trust_roots=[certificate], allow_fetching=False, revocation_mode="soft-fail")
-    usage = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
+@record
+class _Integrity:
+    intact: bool  # the signed bytes' digest is the one the signature holds
+    valid: bool  # the signature over it is the certificate's key's
+    coverage: SignatureCoverageLevel
+    signed_at: datetime | None  # by the signer's own clock
+
+
+def _integrity(signature: EmbeddedPdfSignature, certificate, signer: dict) -> _Integrity:
+    """pyHanko's integrity checks of the signature, without its trust validation.
+
+    Integrity is all a signature can prove here: whether HR trusts that key for that person is the
+    register's decision, by fingerprint. pyHanko's trust validation, against the signer's own
+    certificate as the only root, proved nothing more (it checks neither the usage nor the dates of
+    a root: _require_usable_certificate does) and took a tenth of each file's time.
+    """
     try:
-        return _event_loop().run_until_complete(_validated(signature, context, usage))
+        signature.compute_integrity_info(skip_diff=True)  # the digest, the coverage, pyHanko's xref rules
+        coverage = signature.summarise_integrity_info()["coverage"]
+        signed_data, signer_info = signature.signed_data, signature.signer_info
+        content = signed_data["encap_content_info"]
+        if content["content"] is not asn1_core.VOID:
+            raise ValueError("a PDF's signature is detached: it holds no content of its own")
+        _require_strong_algorithms(signer_info, certificate, signer)
+        # Also checks the signed attributes: content type, digest, and the signing certificate's hash.
+        intact, valid = validate_sig_integrity(signer_info, certificate, content["content_type"].native,
+                                               signature.compute_digest())
+        signed_at = signature.self_reported_timestamp  # the signing-time attribute, else /M
+    except _Invalid:
+        raise
     except Exception as exc:  # noqa: BLE001
         logger.info("verify: signature validation failed (%s)", type(exc).__name__)
         raise _Invalid(Verdict.invalid(VerdictCode.BROKEN_SIGNATURE, "the signature cannot be checked",
                                        **signer)) from exc
+    return _Integrity(intact, valid, coverage, signed_at)
 
 
-async def _validated(signature, context: ValidationContext, usage: KeyUsageConstraints):
-    try:
-        return await async_validate_pdf_signature(signature, context, key_usage_settings=usage)
-    finally:
-        await context.aclose()  # as pyHanko's synchronous wrapper does
+def _require_strong_algorithms(signer_info, certificate, signer: dict) -> None:
+    digest = signer_info["digest_algorithm"]
+    if not _ALGORITHMS.digest_algorithm_allowed(digest, None):
+        raise _Invalid(Verdict.invalid(VerdictCode.BROKEN_SIGNATURE, f"it was signed with "
+                                       f"{str(digest['algorithm'].native).upper()}, a hash too weak to show "
+                                       "that the file is unchanged", **signer))
+    method = signer_info["signature_algorithm"]
+    if not _ALGORITHMS.signature_algorithm_allowed(method, None, certificate.public_key):
+        key = certificate.public_key
+        raise _Invalid(Verdict.invalid(VerdictCode.CERTIFICATE_PROBLEM, f"the signature's method is too weak to "
+                                       f"trust ({method['algorithm'].native}, a {key.bit_size}-bit "
+                                       f"{str(key.algorithm).upper()} key)", **signer))
 
 
-_loops = threading.local()
-
-
-def _event_loop() -> asyncio.AbstractEventLoop:
-    """This thread's event loop for pyHanko's validation, kept between files: pyHanko's synchronous
-    wrapper makes and closes a loop for every file, which costs about 0.4 ms; asyncio.Runner sets
-    Ctrl-C handling up again on every run, about 0.1 ms, for a check that fetches nothing."""
-    loop = getattr(_loops, "loop", None)
-    if loop is None:
-        loop = _loops.loop = asyncio.new_event_loop()
-    return loop
-
-
-def _require_usable_certificate(certificate, status, signer: dict) -> None:
-    # The certificate is its own trust anchor, and pyHanko checks neither the usage nor the dates
-    # of an anchor: so here. Dates against the signer's own clock, the only time there is (B-B).
+def _require_usable_certificate(certificate, signed_at: datetime | None, signer: dict) -> None:
+    # pyHanko's integrity checks look at neither the usage nor the dates: so here. A certificate
+    # without a key usage extension may sign (RFC 5280). Dates against the signer's own clock, the
+    # only time there is (B-B).
     def problem(reason: str) -> _Invalid:
         return _Invalid(Verdict.invalid(VerdictCode.CERTIFICATE_PROBLEM, reason, **signer))
 
-    if not status.trusted:
-        indication = status.trust_problem_indic.name.lower().replace("_", " ") if status.trust_problem_indic else ""
-        raise problem(f"the signer's certificate cannot be used ({indication or 'unknown reason'})")
     usage = certificate.key_usage_value
     if usage is not None and not {"digital_signature", "non_repudiation"} & set(usage.native):
         raise problem("the signer's certificate is not for signing documents")
-    signed_at = status.signer_reported_dt
     validity = certificate["tbs_certificate"]["validity"]
     if signed_at is not None and not validity["not_before"].native <= signed_at <= validity["not_after"].native:
         raise problem(f"the signer's certificate was not valid at the time it says it was signed "

@@ -59,6 +59,23 @@ def make_identity(name: str = NAME, staff_id: str = STAFF_ID, school: str = SCHO
     )
 
 
+def with_key_usage_twice(identity: SigningIdentity) -> SigningIdentity:
+    """The same identity, its certificate's key usage extension repeated: readable by asn1crypto (and
+    so by pyHanko, which signs with it), refused by `cryptography`, as DER and RFC 5280 require."""
+    from dataclasses import replace
+
+    from asn1crypto import x509
+
+    certificate = x509.Certificate.load(identity.certificate_der)
+    tbs = certificate["tbs_certificate"]
+    extensions = list(tbs["extensions"])
+    usage = next(e for e in extensions if e["extn_id"].native == "key_usage")
+    tbs["extensions"] = x509.Extensions(extensions + [x509.Extension.load(usage.dump())])
+    twice = x509.Certificate({"tbs_certificate": tbs, "signature_algorithm": certificate["signature_algorithm"],
+                              "signature_value": certificate["signature_value"]})
+    return replace(identity, certificate_der=twice.dump(force=True))
+
+
 def certificate_pem(identity: SigningIdentity) -> bytes:
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization

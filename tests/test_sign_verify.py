@@ -234,6 +234,8 @@ TAMPERED = {
         lambda s, u, i: helpers.sign_differently(u, _json(), i, md_algorithm="sha1"), VerdictCode.BROKEN_SIGNATURE),
     "an RSA key of 1024 bits": (
         lambda s, u, i: _sign(u, helpers.make_identity(key="RSA-1024"), _json()), VerdictCode.CERTIFICATE_PROBLEM),
+    "a certificate with its key usage twice": (
+        lambda s, u, i: _sign(u, helpers.with_key_usage_twice(i), _json()), VerdictCode.CERTIFICATE_PROBLEM),
     "certificate expired before signing": (
         lambda s, u, i: _sign(u, helpers.make_identity(days=-0.5), _json()), VerdictCode.CERTIFICATE_PROBLEM),
     "signed without the JSON": (lambda s, u, i: _sign(u, i, payload=None), VerdictCode.DATA_MISSING),
@@ -303,6 +305,7 @@ def test_reasons_say_what_happened(tampered):
     assert "SHA1" in reason("signed with SHA-1") and "too weak" in reason("signed with SHA-1")
     assert "1024-bit RSA key" in reason("an RSA key of 1024 bits")
     assert reason("certificate not made for signing") == "the signer's certificate is not for signing documents"
+    assert reason("a certificate with its key usage twice") == "the signer's certificate cannot be read"
 
 
 @pytest.mark.parametrize("key, key_usage, digest", [

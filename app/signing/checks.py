@@ -30,6 +30,7 @@ from app.core.confirmation import JSON_NAME, Confirmation, ConfirmationError
 from app.core.record import record
 from app.signing.embedded_file import embedded_files, stream_bytes
 from app.signing.identity_types import certificate_fingerprint
+from app.signing.signer_certificate import SignerCertificate, read_signer_certificate
 from app.signing.structure import qpdf_open, unexpected_content
 from app.signing.verdict import MESSAGES, Verdict, VerdictCode, damaged
 
@@ -88,7 +89,12 @@ def _check(data: bytes) -> Verdict:
         certificate = signature.signer_cert
     except Exception:  # noqa: BLE001
         return Verdict.invalid(VerdictCode.BROKEN_SIGNATURE, "the signature cannot be read")
-    signer = _signer(certificate)
+    try:
+        signer_certificate = read_signer_certificate(certificate.dump())
+    except ValueError:
+        return Verdict.invalid(VerdictCode.CERTIFICATE_PROBLEM, "the signer's certificate cannot be read",
+                               fingerprint=certificate_fingerprint(certificate.dump()))
+    signer = _signer(signer_certificate)
     _require_app_signature_dictionary(signature, signer)
     _require_exact_byte_range(data, signature, signer)
     integrity = _integrity(signature, certificate, signer)
@@ -106,7 +112,7 @@ def _check(data: bytes) -> Verdict:
     # there is nothing for pyHanko's analysis of modifications to compare.
     if integrity.coverage is not SignatureCoverageLevel.ENTIRE_FILE:
         return Verdict.invalid(VerdictCode.NOT_WHOLE_FILE, MESSAGES[VerdictCode.NOT_WHOLE_FILE], **signer)
-    _require_usable_certificate(certificate, integrity.signed_at, signer)
+    _require_usable_certificate(signer_certificate, integrity.signed_at, signer)
     _require_certified_no_changes(reader, signature, signer)
     with qpdf_open(data) as pdf:
         unexpected = unexpected_content(reader, field_ref, pdf)
@@ -114,7 +120,7 @@ def _check(data: bytes) -> Verdict:
             return Verdict.invalid(VerdictCode.UNEXPECTED_CONTENT,
                                    f"it contains {unexpected}, which the app never puts in a confirmation", **signer)
         confirmation = _confirmation(pdf, signer)
-    _require_same_person(confirmation, certificate, signer)
+    _require_same_person(confirmation, signer_certificate, signer)
     return Verdict(valid=True, reason="", code=VerdictCode.VALID, confirmation=confirmation, **signer)
 
 
@@ -206,26 +212,23 @@ def _require_strong_algorithms(signer_info, certificate, signer: dict) -> None:
                                        f"{str(key.algorithm).upper()} key)", **signer))
 
 
-def _require_usable_certificate(certificate, signed_at: datetime | None, signer: dict) -> None:
+def _require_usable_certificate(certificate: SignerCertificate, signed_at: datetime | None, signer: dict) -> None:
     # pyHanko's integrity checks look at neither the usage nor the dates: so here. A certificate
     # without a key usage extension may sign (RFC 5280). Dates against the signer's own clock, the
     # only time there is (B-B).
     def problem(reason: str) -> _Invalid:
         return _Invalid(Verdict.invalid(VerdictCode.CERTIFICATE_PROBLEM, reason, **signer))
 
-    usage = certificate.key_usage_value
-    if usage is not None and not {"digital_signature", "non_repudiation"} & set(usage.native):
+    if not certificate.may_sign:
         raise problem("the signer's certificate is not for signing documents")
-    validity = certificate["tbs_certificate"]["validity"]
-    if signed_at is not None and not validity["not_before"].native <= signed_at <= validity["not_after"].native:
+    if signed_at is not None and not certificate.not_before <= signed_at <= certificate.not_after:
         raise problem(f"the signer's certificate was not valid at the time it says it was signed "
                       f"({signed_at.astimezone(timezone.utc):%d %B %Y %H:%M} UTC)")
 
 
-def _signer(certificate) -> dict:
-    common_names = _subject_values(certificate, "common_name")
-    return {"fingerprint": certificate_fingerprint(certificate.dump()),
-            "signer_name": common_names[0] if len(common_names) == 1 else None}
+def _signer(certificate: SignerCertificate) -> dict:
+    common_names = certificate.values("common_name")
+    return {"fingerprint": certificate.fingerprint, "signer_name": common_names[0] if len(common_names) == 1 else None}
 
 
 def _require_certified_no_changes(reader: PdfFileReader, signature: EmbeddedPdfSignature, signer: dict) -> None:
@@ -269,21 +272,16 @@ def _confirmation(pdf: pikepdf.Pdf, signer: dict) -> Confirmation:
         raise invalid(VerdictCode.DATA_NOT_CONFIRMATION, "the confirmation data is not a confirmation") from exc
 
 
-def _require_same_person(confirmation: Confirmation, certificate, signer: dict) -> None:
+def _require_same_person(confirmation: Confirmation, certificate: SignerCertificate, signer: dict) -> None:
     name, staff_id, signer_name = confirmation.staff.name, confirmation.staff.id, signer["signer_name"]
     if signer_name is None or _nfc(signer_name) != _nfc(name):
         whose = f"for {signer_name}" if signer_name else "that names no one"
         raise _Invalid(Verdict.invalid(VerdictCode.SIGNER_MISMATCH, f"the confirmation is for {name}, but it was "
                                        f"signed with a certificate {whose}", **signer))
-    held = [v for kind in _ID_ATTRIBUTES for v in _subject_values(certificate, kind)]
+    held = [v for kind in _ID_ATTRIBUTES for v in certificate.values(kind)]
     if _nfc(staff_id).casefold() not in {_nfc(v).casefold() for v in held}:
         raise _Invalid(Verdict.invalid(VerdictCode.SIGNER_MISMATCH,
                                        f"the staff ID {staff_id} is not in the signer's certificate", **signer))
-
-
-def _subject_values(certificate, kind: str | None = None) -> list[str]:
-    return [attribute["value"].native for rdn in certificate.subject.chosen for attribute in rdn
-            if (kind is None or attribute["type"].native == kind) and isinstance(attribute["value"].native, str)]
 
 
 def _nfc(text: str) -> str:

@@ -172,6 +172,42 @@ def resign(data: bytes, identity, *, strip=None) -> bytes:
     return data[:contents.start + 1] + hex_value.ljust(room, b"0") + data[contents.stop - 1:]
 
 
+def resign_hashes_apart(o: "Originals") -> bytes:
+    """Signed again by the signer's own key, the data digested with SHA-256 but the signed attributes
+    signed with ECDSA over SHA-512: each hash strong, the pair against RFC 8933. pyHanko will not
+    sign so, so the CMS is built here."""
+    from asn1crypto import algos, cms, x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from pyhanko.sign.general import as_signing_certificate_v2
+
+    data = o.signed
+    contents, span = _sig_spans(data)
+    values = [int(v) for v in data[span].strip(b" []").split()]
+    signed = b"".join(data[start:start + length] for start, length in zip(values[::2], values[1::2]))
+    certificate = x509.Certificate.load(o.identity.certificate_der)
+    attributes = cms.CMSAttributes([
+        cms.CMSAttribute({"type": "content_type", "values": ["data"]}),
+        cms.CMSAttribute({"type": "message_digest", "values": [hashlib.sha256(signed).digest()]}),
+        cms.CMSAttribute({"type": "signing_certificate_v2",
+                          "values": [as_signing_certificate_v2(certificate, "sha256")]}),
+    ])
+    key = serialization.load_der_private_key(o.identity.private_key_der, None)
+    signer_info = cms.SignerInfo({
+        "version": "v1", "digest_algorithm": {"algorithm": "sha256"}, "signed_attrs": attributes,
+        "sid": cms.SignerIdentifier({"issuer_and_serial_number": cms.IssuerAndSerialNumber(
+            {"issuer": certificate.issuer, "serial_number": certificate.serial_number})}),
+        "signature_algorithm": algos.SignedDigestAlgorithm({"algorithm": "sha512_ecdsa"}),
+        "signature": key.sign(attributes.dump(), ec.ECDSA(hashes.SHA512())),
+    })
+    signed_data = cms.SignedData({"version": "v1", "digest_algorithms": [{"algorithm": "sha256"}],
+                                  "encap_content_info": {"content_type": "data"}, "certificates": [certificate],
+                                  "signer_infos": [signer_info]})
+    hex_value = binascii.hexlify(cms.ContentInfo({"content_type": "signed_data", "content": signed_data}).dump()).upper()
+    room = contents.stop - contents.start - 2
+    return data[:contents.start + 1] + hex_value.ljust(room, b"0") + data[contents.stop - 1:]
+
+
 def without_certificates(content_info):
     content_info["content"]["certificates"] = []
     return content_info
@@ -828,6 +864,8 @@ CASES = [
          usf_key(b"/Type /Sig", b"", signed_again=True), C.NOT_CERTIFIED, "(/Type /Sig)"),
     Case("USF: /Filter of another handler (re-signed)", "USF",
          usf_key(b"/Filter /Adobe.PPKLite", b"/Filter /Evil.Handler", signed_again=True), C.NOT_CERTIFIED, "/Filter"),
+    Case("CMS: data digested with SHA-256, attributes signed over SHA-512 (re-signed)", "CMS", resign_hashes_apart,
+         C.BROKEN_SIGNATURE, "does not use the hash of the signed data"),
     # Shadow attacks: hide, replace, hide-and-replace
     Case("Shadow hide: white overlay stream signed, removed in an update", "Shadow", shadow_hide_revealed,
          C.CHANGED_AFTER_SIGNING, "(pages"),

@@ -16,6 +16,7 @@ import unicodedata
 from datetime import datetime, timezone
 
 import pikepdf
+from asn1crypto import algos
 from asn1crypto import core as asn1_core
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -90,7 +91,7 @@ def _check(data: bytes) -> Verdict:
     except Exception:  # noqa: BLE001
         return Verdict.invalid(VerdictCode.BROKEN_SIGNATURE, "the signature cannot be read")
     try:
-        signer_certificate = read_signer_certificate(certificate.dump())
+        signer_certificate = read_signer_certificate(certificate)
     except ValueError:
         return Verdict.invalid(VerdictCode.CERTIFICATE_PROBLEM, "the signer's certificate cannot be read",
                                fingerprint=certificate_fingerprint(certificate.dump()))
@@ -210,6 +211,13 @@ def _require_strong_algorithms(signer_info, certificate, signer: dict) -> None:
         raise _Invalid(Verdict.invalid(VerdictCode.CERTIFICATE_PROBLEM, f"the signature's method is too weak to "
                                        f"trust ({method['algorithm'].native}, a {key.bit_size}-bit "
                                        f"{str(key.algorithm).upper()} key)", **signer))
+    # RFC 8933: the signature's method hashes with the message digest's hash. A fresh
+    # DigestAlgorithm, as pyHanko builds it: explicit NULL parameters are no mismatch.
+    if not _ALGORITHMS.digest_combination_allowed(
+            method, algos.DigestAlgorithm({"algorithm": digest["algorithm"].native}), None):
+        raise _Invalid(Verdict.invalid(VerdictCode.BROKEN_SIGNATURE, f"the signature's method "
+                                       f"({method['algorithm'].native}) does not use the hash of the signed data "
+                                       f"({str(digest['algorithm'].native).upper()})", **signer))
 
 
 def _require_usable_certificate(certificate: SignerCertificate, signed_at: datetime | None, signer: dict) -> None:

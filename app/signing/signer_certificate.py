@@ -1,9 +1,10 @@
 """What the verifier reads from a signer's certificate for its own rules: who, for what, and when.
 
-Read with `cryptography`, which parses a certificate in about a tenth of the time asn1crypto
-takes for the same fields (asn1crypto parses every extension to find one); pyHanko keeps its own
-asn1crypto copy for the signature itself. The fingerprint is of the certificate's bytes as
-signed, whoever parses them.
+The names as asn1crypto reads them, as the verifier always has and as pyHanko, which checks
+the signature with this certificate object, does: `cryptography` decodes any string type as
+UTF-8, so a T61String of UTF-8 bytes would read as a name that other tools show garbled. The key
+usage and dates with `cryptography`, which reads them in about a tenth of the time: asn1crypto
+parses every extension to find one. The fingerprint is of the certificate's bytes as signed.
 """
 
 from __future__ import annotations
@@ -35,21 +36,23 @@ class SignerCertificate:
         return [value for each, value in self.subject if each == kind]
 
 
-def read_signer_certificate(der: bytes) -> SignerCertificate:
-    """Raises ValueError for a certificate that cannot be read (not DER, a malformed or repeated
-    extension, an unreadable name or date)."""
+def read_signer_certificate(certificate) -> SignerCertificate:
+    """`certificate`, an asn1crypto Certificate (pyHanko's signer_cert). Raises ValueError for one
+    that cannot be read (not DER, a malformed or repeated extension, an unreadable name or date)."""
     from cryptography import x509
 
     try:
-        certificate = x509.load_der_x509_certificate(der)
-        subject = tuple((_KINDS[attribute.oid.dotted_string], attribute.value) for attribute in certificate.subject
-                        if attribute.oid.dotted_string in _KINDS and isinstance(attribute.value, str))
+        der = certificate.dump()
+        subject = tuple((_KINDS[attribute["type"].dotted], attribute["value"].native)
+                        for rdn in certificate.subject.chosen for attribute in rdn
+                        if attribute["type"].dotted in _KINDS and isinstance(attribute["value"].native, str))
+        parsed = x509.load_der_x509_certificate(der)
         try:
-            usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
+            usage = parsed.extensions.get_extension_for_class(x509.KeyUsage).value
             may_sign = usage.digital_signature or usage.content_commitment
         except x509.ExtensionNotFound:
             may_sign = True
-        return SignerCertificate(certificate_fingerprint(der), subject, may_sign, certificate.not_valid_before_utc,
-                                 certificate.not_valid_after_utc)
+        return SignerCertificate(certificate_fingerprint(der), subject, may_sign, parsed.not_valid_before_utc,
+                                 parsed.not_valid_after_utc)
     except Exception as exc:  # noqa: BLE001 - anyone's certificate: its parser may fail anywhere
         raise ValueError(f"unreadable certificate ({type(exc).__name__})") from exc

@@ -969,3 +969,13 @@ CASES = [
     Case("Object stream that /Extends itself", "Exhaustion", object_stream_extends_itself, C.CHANGED_AFTER_SIGNING,
          CHANGED),
 ]
+
+
+def write_cases(o: Originals, folder: Path) -> dict[str, Path]:
+    """Every case as a file in `folder`, named by its number and name: case name -> path."""
+    files = {}
+    for n, case in enumerate(CASES):
+        slug = re.sub(r"[^a-z0-9]+", "-", case.name.lower()).strip("-")[:60]
+        files[case.name] = folder / f"{n:03d}-{slug}.pdf"
+        files[case.name].write_bytes(case.make(o))
+    return files

@@ -7,7 +7,6 @@ the per-file limit, through the worker pool and the `self-audit verify` command.
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -31,13 +30,7 @@ def originals() -> hostile.Originals:
 @pytest.fixture(scope="module")
 def hostile_files(originals, tmp_path_factory) -> dict[str, Path]:
     """Every case as a file, built once for the module."""
-    folder = tmp_path_factory.mktemp("hostile")
-    files = {}
-    for n, case in enumerate(hostile.CASES):
-        slug = re.sub(r"[^a-z0-9]+", "-", case.name.lower()).strip("-")[:60]
-        files[case.name] = folder / f"{n:03d}-{slug}.pdf"
-        files[case.name].write_bytes(case.make(originals))
-    return files
+    return hostile.write_cases(originals, tmp_path_factory.mktemp("hostile"))
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ gives what pyHanko's or asn1crypto's own gives, and one that fails fails again e
 from __future__ import annotations
 
 import io
-import re
 import sys
 from pathlib import Path
 
@@ -33,13 +32,8 @@ def originals() -> hostile.Originals:
 def files(originals, tmp_path_factory) -> dict[str, Path]:
     """The app's own signed confirmation and every hostile case, as files."""
     folder = tmp_path_factory.mktemp("hostile")
-    made = {"the app's own confirmation": folder / "original.pdf"}
-    made["the app's own confirmation"].write_bytes(originals.signed)
-    for n, case in enumerate(hostile.CASES):
-        slug = re.sub(r"[^a-z0-9]+", "-", case.name.lower()).strip("-")[:60]
-        made[case.name] = folder / f"{n:03d}-{slug}.pdf"
-        made[case.name].write_bytes(case.make(originals))
-    return made
+    (folder / "original.pdf").write_bytes(originals.signed)
+    return {"the app's own confirmation": folder / "original.pdf", **hostile.write_cases(originals, folder)}
 
 
 def _essence(verdict) -> tuple:
